@@ -1,0 +1,5 @@
+import { expect, it } from 'vitest';
+
+it('the package entry point loads', async () => {
+  await expect(import('../src/index.js')).resolves.toBeDefined();
+});
