@@ -1,0 +1,1 @@
+export { createRandom, MAX_SEED, randomSeed, type SeededRandom, validateSeed } from './xoshiro.js';

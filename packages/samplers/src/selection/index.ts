@@ -1,0 +1,2 @@
+export { argmax, greedy } from './greedy.js';
+export { NoCandidateError, SoftmaxSampler, sample } from './sample.js';
