@@ -10,6 +10,7 @@ export {
   type OptionsFromSpecs,
   type OptionType,
   type OptionValue,
+  resolveOptionValues,
   type StringOptionSpec,
   type TokenIdsOptionSpec,
   validateOptionSpecs,

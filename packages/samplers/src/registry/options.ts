@@ -1,4 +1,5 @@
 import { ConfigError, InvalidOptionError } from '../errors.js';
+import { toKebabCase } from './names.js';
 
 /** What every option spec has. */
 interface OptionSpecBase {
@@ -280,4 +281,58 @@ export function validateOptionSpecs(samplerName: string, specs: readonly OptionS
       }
     }
   }
+}
+
+/**
+ * Validates a raw options object against option specs and fills in defaults: what
+ * {@link SamplerRegistry.resolveOptions} does, usable without a registry (e.g. by a plugin's factory, so
+ * that direct calls are checked like registry calls). Keys may be camelCase (`minKeep`) or kebab-case
+ * (`min-keep`); values may be strings where {@link coerceOptionValue} allows. Options that are absent, have
+ * no default and are not required stay absent.
+ *
+ * @throws {ConfigError} for an unknown option or one given in both spellings.
+ * @throws {InvalidOptionError} naming `<sampler>.<option>`, the value and what is allowed.
+ */
+export function resolveOptionValues<const Specs extends readonly OptionSpec[]>(
+  samplerName: string,
+  specs: Specs,
+  rawOptions: Readonly<Record<string, unknown>> = {},
+): OptionsFromSpecs<Specs> {
+  if (typeof rawOptions !== 'object' || rawOptions === null || Array.isArray(rawOptions)) {
+    throw new InvalidOptionError(`${samplerName} options`, rawOptions, 'an object of option values');
+  }
+  const byKey = new Map<string, OptionSpec>();
+  for (const spec of specs) {
+    byKey.set(spec.name, spec);
+    byKey.set(toKebabCase(spec.name), spec);
+  }
+  const given = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(rawOptions)) {
+    const spec = byKey.get(key);
+    if (!spec) {
+      const known = specs.map((option) => option.name);
+      throw new ConfigError(
+        `unknown option ${JSON.stringify(key)} for sampler ${samplerName}; its options: ${known.length ? known.join(', ') : '(none)'}`,
+      );
+    }
+    if (given.has(spec.name)) {
+      throw new ConfigError(
+        `option ${samplerName}.${spec.name} is given twice (as ${spec.name} and ${toKebabCase(spec.name)})`,
+      );
+    }
+    given.set(spec.name, value);
+  }
+  const resolved: Record<string, unknown> = {};
+  for (const spec of specs) {
+    const qualified = `${samplerName}.${spec.name}`;
+    const raw = given.get(spec.name);
+    if (raw === undefined) {
+      if (spec.default !== undefined) resolved[spec.name] = spec.default;
+      else if (spec.required)
+        throw new InvalidOptionError(qualified, undefined, describeAllowed(spec), 'required');
+      continue;
+    }
+    resolved[spec.name] = coerceOptionValue(spec, raw, qualified);
+  }
+  return resolved as OptionsFromSpecs<Specs>;
 }

@@ -1,11 +1,10 @@
-import { ConfigError, InvalidOptionError, NucleusError } from '../errors.js';
+import { ConfigError, NucleusError } from '../errors.js';
 import type { LogitsProcessor, TokenSelector } from '../types.js';
 import { SAMPLER_NAME_PATTERN, toFlagName, toKebabCase } from './names.js';
 import {
-  coerceOptionValue,
-  describeAllowed,
   type OptionSpec,
   type OptionsFromSpecs,
+  resolveOptionValues,
   validateOptionSpecs,
 } from './options.js';
 
@@ -155,43 +154,7 @@ export function createSamplerRegistry(): SamplerRegistry {
 
   const resolveOptions = (name: string, rawOptions: Readonly<Record<string, unknown>> = {}) => {
     const sampler = require(name);
-    if (typeof rawOptions !== 'object' || rawOptions === null || Array.isArray(rawOptions)) {
-      throw new InvalidOptionError(`${sampler.name} options`, rawOptions, 'an object of option values');
-    }
-    const byKey = new Map<string, OptionSpec>();
-    for (const spec of sampler.options) {
-      byKey.set(spec.name, spec);
-      byKey.set(toKebabCase(spec.name), spec);
-    }
-    const given = new Map<string, unknown>();
-    for (const [key, value] of Object.entries(rawOptions)) {
-      const spec = byKey.get(key);
-      if (!spec) {
-        const known = sampler.options.map((option) => option.name);
-        throw new ConfigError(
-          `unknown option ${JSON.stringify(key)} for sampler ${sampler.name}; its options: ${known.length ? known.join(', ') : '(none)'}`,
-        );
-      }
-      if (given.has(spec.name)) {
-        throw new ConfigError(
-          `option ${sampler.name}.${spec.name} is given twice (as ${spec.name} and ${toKebabCase(spec.name)})`,
-        );
-      }
-      given.set(spec.name, value);
-    }
-    const resolved: Record<string, unknown> = {};
-    for (const spec of sampler.options) {
-      const qualified = `${sampler.name}.${spec.name}`;
-      const raw = given.get(spec.name);
-      if (raw === undefined) {
-        if (spec.default !== undefined) resolved[spec.name] = spec.default;
-        else if (spec.required)
-          throw new InvalidOptionError(qualified, undefined, describeAllowed(spec), 'required');
-        continue;
-      }
-      resolved[spec.name] = coerceOptionValue(spec, raw, qualified);
-    }
-    return resolved;
+    return resolveOptionValues(sampler.name, sampler.options, rawOptions) as Record<string, unknown>;
   };
 
   const create = (

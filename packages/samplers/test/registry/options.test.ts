@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   ConfigError,
   coerceOptionValue,
@@ -7,6 +7,7 @@ import {
   InvalidOptionError,
   type NumberOptionSpec,
   type OptionSpec,
+  resolveOptionValues,
   validateOptionSpecs,
 } from '../../src/index.js';
 
@@ -182,5 +183,29 @@ describe('validateOptionSpecs', () => {
     expect(bad({ ...number(), default: '0.5' })).toThrow(/must be given as a number value, not a string/);
     expect(() => validateOptionSpecs('demo', [number(), number()])).toThrow(/declared twice/);
     expect(() => validateOptionSpecs('demo', 'x' as never)).toThrow(/options must be an array/);
+  });
+});
+
+describe('resolveOptionValues', () => {
+  const specs = [
+    { name: 'threshold', type: 'number', min: 0, max: 1, default: 0.1, help: 'h' },
+    { name: 'minKeep', type: 'integer', min: 1, required: true, help: 'h' },
+    { name: 'seed', type: 'integer', help: 'h' },
+  ] as const;
+
+  it('validates without a registry, with the same names in errors, and types the result', () => {
+    const options = resolveOptionValues('xtc', specs, { 'min-keep': '2' });
+    expect(options).toEqual({ threshold: 0.1, minKeep: 2 });
+    expectTypeOf(options).toEqualTypeOf<{ threshold: number; minKeep: number; seed?: number }>();
+    expect(() => resolveOptionValues('xtc', specs, {})).toThrow(
+      'xtc.minKeep must be an integer >= 1, got undefined (required)',
+    );
+    expect(() => resolveOptionValues('xtc', specs, { minKeep: 1, threshold: -1 })).toThrow(
+      'xtc.threshold must be a number in [0, 1], got -1',
+    );
+    expect(() => resolveOptionValues('xtc', specs, { minKeep: 1, thresh: 1 })).toThrow(ConfigError);
+    expect(() => resolveOptionValues('xtc', specs, null as never)).toThrow(
+      'xtc options must be an object of option values, got null',
+    );
   });
 });
