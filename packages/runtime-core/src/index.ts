@@ -1,1 +1,14 @@
-export {};
+export * from './attention-mask.js';
+export * from './decoder-graph.js';
+export * from './decoder-model.js';
+export * from './errors.js';
+export * from './file-source.js';
+export * from './incremental-decoder.js';
+export * from './kv-session.js';
+export * from './load-model.js';
+export * from './loaded-model.js';
+export * from './model-config.js';
+export * from './onnx-files.js';
+export * from './ort.js';
+export * from './session-options.js';
+export * from './tokenizer.js';
