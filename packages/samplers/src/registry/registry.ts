@@ -72,7 +72,8 @@ export interface SamplerFlag {
 /** A registry of samplers. Create one with {@link createSamplerRegistry}, or use {@link samplerRegistry}. */
 export interface SamplerRegistry {
   /**
-   * Adds a sampler. Returns the registered (frozen) definition.
+   * Adds a sampler and returns the registered (frozen) definition. Registering the same definition object
+   * again is a no-op that returns the same result, so a plugin's `register()` may run twice.
    * @throws {ConfigError} when the definition is malformed, its name (in any spelling: `mirostatV2` and
    *   `mirostat-v2` are the same name) is taken, or one of its flags collides with another sampler's.
    */
@@ -139,6 +140,7 @@ const STAGES: ReadonlySet<string> = new Set(['history', 'warper']);
 export function createSamplerRegistry(): SamplerRegistry {
   const samplers = new Map<string, RegisteredSampler>();
   const flagIndex = new Map<string, SamplerFlag>();
+  const registeredFrom = new WeakMap<object, RegisteredSampler>();
 
   const lookup = (name: string): RegisteredSampler | undefined =>
     typeof name === 'string' ? samplers.get(toKebabCase(name)) : undefined;
@@ -184,6 +186,10 @@ export function createSamplerRegistry(): SamplerRegistry {
     register<Options extends object, Kind extends SamplerKind>(
       definition: SamplerDefinition<Options, Kind>,
     ): RegisteredSampler<Options, Kind> {
+      const already = registeredFrom.get(definition as object);
+      if (already && samplers.get(toKebabCase(already.name)) === already) {
+        return already as RegisteredSampler<Options, Kind>;
+      }
       const registered = validateDefinition(definition);
       const key = toKebabCase(registered.name);
       const existing = samplers.get(key);
@@ -207,6 +213,7 @@ export function createSamplerRegistry(): SamplerRegistry {
         }
       }
       samplers.set(key, registered);
+      registeredFrom.set(definition as object, registered);
       for (const entry of newFlags) flagIndex.set(entry.flag, Object.freeze(entry));
       return registered as RegisteredSampler<Options, Kind>;
     },

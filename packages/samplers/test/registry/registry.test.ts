@@ -90,9 +90,19 @@ describe('createSamplerRegistry', () => {
     expect(Object.isFrozen(xtc.options[0])).toBe(true);
   });
 
+  it('treats registering the same definition object again as a no-op', () => {
+    const registry = freshRegistry();
+    const first = registry.get('xtc');
+    expect(registry.register(xtcLike)).toBe(first);
+    expect(registry.list()).toHaveLength(2);
+    registry.unregister('xtc');
+    expect(registry.register(xtcLike)).not.toBe(first);
+    expect(registry.has('xtc')).toBe(true);
+  });
+
   it('rejects a duplicate name, also in another spelling', () => {
     const registry = freshRegistry();
-    expect(() => registry.register(xtcLike)).toThrow(ConfigError);
+    expect(() => registry.register({ ...xtcLike })).toThrow(ConfigError);
     expect(() => registry.register({ ...mirostatLike, name: 'mirostat-v2' })).toThrow(
       /"mirostatV2" is already registered \(same name as "mirostat-v2"\)/,
     );
