@@ -5,3 +5,5 @@ export type * from './types.js';
 export * from './config/index.js';
 export * from './random/index.js';
 export * from './selection/index.js';
+export * from './beam/index.js';
+export * from './stopping/index.js';

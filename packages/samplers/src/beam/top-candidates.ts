@@ -1,0 +1,95 @@
+/**
+ * The best `k` beam-search candidates over `rows.length x vocab` scores, where candidate `b * vocab + j`
+ * scores `fround(rows[b][j] + offsets[b])` (a beam's log-probabilities plus its running score, in float32
+ * like HF). A bounded min-heap over one pass: O(n log k) worst case, never a sort of all candidates.
+ * Results are written best first (equal scores: lower flat index first) into `outScores`/`outIndices`;
+ * returns how many were written (`min(k, candidates)`). NaN scores count as `-Infinity`.
+ */
+export function topCandidates(
+  rows: readonly Float32Array[],
+  offsets: ArrayLike<number>,
+  k: number,
+  outScores: Float32Array,
+  outIndices: Int32Array,
+): number {
+  const heapScores = outScores;
+  const heapIndices = outIndices;
+  let size = 0;
+  let base = 0;
+  for (let b = 0; b < rows.length; b++) {
+    const row = rows[b]!;
+    const offset = offsets[b]!;
+    const vocab = row.length;
+    for (let j = 0; j < vocab; j++) {
+      let score = Math.fround(row[j]! + offset);
+      if (score !== score) score = Number.NEGATIVE_INFINITY;
+      if (size === k) {
+        // Scanning in increasing flat index, an equal score never beats the heap's worst.
+        if (!(score > heapScores[0]!)) continue;
+        heapScores[0] = score;
+        heapIndices[0] = base + j;
+        siftDown(heapScores, heapIndices, size, 0);
+      } else {
+        heapScores[size] = score;
+        heapIndices[size] = base + j;
+        siftUp(heapScores, heapIndices, size);
+        size++;
+      }
+    }
+    base += vocab;
+  }
+  sortBestFirst(heapScores, heapIndices, size);
+  return size;
+}
+
+/** True when (scoreA, indexA) is worse than (scoreB, indexB): lower score, or equal score and higher index. */
+function worse(scoreA: number, indexA: number, scoreB: number, indexB: number): boolean {
+  return scoreA < scoreB || (scoreA === scoreB && indexA > indexB);
+}
+
+function siftUp(scores: Float32Array, indices: Int32Array, position: number): void {
+  while (position > 0) {
+    const parent = (position - 1) >> 1;
+    if (!worse(scores[position]!, indices[position]!, scores[parent]!, indices[parent]!)) break;
+    swap(scores, indices, position, parent);
+    position = parent;
+  }
+}
+
+function siftDown(scores: Float32Array, indices: Int32Array, size: number, position: number): void {
+  for (;;) {
+    const left = 2 * position + 1;
+    if (left >= size) return;
+    let child = left;
+    const right = left + 1;
+    if (right < size && worse(scores[right]!, indices[right]!, scores[left]!, indices[left]!)) child = right;
+    if (!worse(scores[child]!, indices[child]!, scores[position]!, indices[position]!)) return;
+    swap(scores, indices, position, child);
+    position = child;
+  }
+}
+
+function swap(scores: Float32Array, indices: Int32Array, a: number, b: number): void {
+  const score = scores[a]!;
+  scores[a] = scores[b]!;
+  scores[b] = score;
+  const index = indices[a]!;
+  indices[a] = indices[b]!;
+  indices[b] = index;
+}
+
+/** Insertion sort of the k (small) selected entries, best first. */
+function sortBestFirst(scores: Float32Array, indices: Int32Array, size: number): void {
+  for (let i = 1; i < size; i++) {
+    const score = scores[i]!;
+    const index = indices[i]!;
+    let j = i - 1;
+    while (j >= 0 && worse(scores[j]!, indices[j]!, score, index)) {
+      scores[j + 1] = scores[j]!;
+      indices[j + 1] = indices[j]!;
+      j--;
+    }
+    scores[j + 1] = score;
+    indices[j + 1] = index;
+  }
+}
