@@ -61,7 +61,7 @@ export class CandidateSampler {
     const scoreOf = (flat: number) => {
       const b = Math.floor(flat / vocab);
       const score = Math.fround(rows[b]![flat - b * vocab]! + offsets[b]!);
-      return score === score ? score : Number.NEGATIVE_INFINITY;
+      return Number.isNaN(score) ? Number.NEGATIVE_INFINITY : score;
     };
     let drawn = 0;
     while (drawn < k) {

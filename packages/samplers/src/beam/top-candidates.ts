@@ -22,7 +22,7 @@ export function topCandidates(
     const vocab = row.length;
     for (let j = 0; j < vocab; j++) {
       let score = Math.fround(row[j]! + offset);
-      if (score !== score) score = Number.NEGATIVE_INFINITY;
+      if (Number.isNaN(score)) score = Number.NEGATIVE_INFINITY;
       if (size === k) {
         // Scanning in increasing flat index, an equal score never beats the heap's worst.
         if (!(score > heapScores[0]!)) continue;

@@ -18,9 +18,8 @@ function runScript(options: Partial<BeamSearchOptions>, swapAB = false) {
   });
   const random = createRandom(1);
   while (!search.done) {
-    const rows = search.beams.map((beam, b) => {
+    const rows = search.beams.map((beam) => {
       const source = search.steps === 0 ? search.beams[0]! : beam;
-      void b;
       return new Float32Array(scriptProbabilities(source.generated(), swapAB).map(Math.log));
     });
     const candidates = search.selectCandidates(rows, random);
