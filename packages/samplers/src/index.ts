@@ -7,3 +7,4 @@ export * from './random/index.js';
 export * from './selection/index.js';
 export * from './beam/index.js';
 export * from './stopping/index.js';
+export * from './processors/index.js';

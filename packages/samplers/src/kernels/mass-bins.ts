@@ -1,0 +1,59 @@
+/**
+ * Shared machinery of the cumulative-mass cuts (top-p, typical-p): tokens are ordered by a key (for
+ * top-p the distance below the max, for typical-p the distance from the entropy), the cut is the first
+ * position where the cumulative probability reaches the target mass and at least `minKeep` tokens are
+ * in. Instead of sorting the vocabulary, tokens go to bins of width 1/64 nat of their key; a walk over
+ * the bins finds the one bin that holds the cut; only that bin's tokens get sorted.
+ *
+ * @packageDocumentation
+ */
+import { EXP_LAST_BIN } from './exp.js';
+import { growInt32 } from './scratch.js';
+
+/** Mass per bin (`EXP_LAST_BIN + 1` bins). */
+export const binMass: Float64Array = new Float64Array(EXP_LAST_BIN + 1);
+/** Token count per bin. */
+export const binCount: Int32Array = new Int32Array(EXP_LAST_BIN + 1);
+
+/** Result of {@link findCutBin}: everything in bins before `bin` is kept, after it removed. */
+export interface CutBin {
+  /** The bin holding the cut, or -1 if the target is never reached (rounding): keep everything. */
+  bin: number;
+  /** Mass of the bins before `bin`. */
+  massBefore: number;
+  /** Number of tokens in the bins before `bin`. */
+  countBefore: number;
+}
+
+const cut: CutBin = { bin: -1, massBefore: 0, countBefore: 0 };
+
+/**
+ * The first bin (in key order) at which the cumulative mass reaches `targetMass` and the cumulative
+ * count reaches `minKeep`. Returns a shared object, overwritten by the next call.
+ */
+export function findCutBin(targetMass: number, minKeep: number): Readonly<CutBin> {
+  let mass = 0;
+  let count = 0;
+  cut.bin = -1;
+  for (let bin = 0; bin <= EXP_LAST_BIN; bin++) {
+    const binTotal = mass + binMass[bin]!;
+    const binTokens = count + binCount[bin]!;
+    if (binTotal >= targetMass && binTokens >= minKeep) {
+      cut.bin = bin;
+      break;
+    }
+    mass = binTotal;
+    count = binTokens;
+  }
+  cut.massBefore = mass;
+  cut.countBefore = count;
+  return cut;
+}
+
+let cutCandidates: Int32Array = new Int32Array(0);
+
+/** A scratch buffer for the indices of the tokens in the cut bin, with room for `size` of them. */
+export function reserveCutCandidates(size: number): Int32Array {
+  cutCandidates = growInt32(cutCandidates, size);
+  return cutCandidates;
+}

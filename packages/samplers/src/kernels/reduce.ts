@@ -1,0 +1,111 @@
+/**
+ * One-pass reductions over a row of scores: the max, softmax normalisers and a probability-mass
+ * histogram. `-Infinity` entries weigh 0; NaN entries are ignored by {@link maxOf} and weigh 0 in the sums.
+ *
+ * @packageDocumentation
+ */
+import { EXP_LAST_BIN, EXP_NEG_CUTOFF, EXP_STEPS_PER_NAT, EXP_TABLE } from './exp.js';
+
+const INV_STEPS = 1 / EXP_STEPS_PER_NAT;
+
+/** The largest entry of `scores` (`-Infinity` for an empty row or a row without finite entries). */
+export function maxOf(scores: Float32Array): number {
+  const n = scores.length;
+  let m0 = Number.NEGATIVE_INFINITY;
+  let m1 = Number.NEGATIVE_INFINITY;
+  let m2 = Number.NEGATIVE_INFINITY;
+  let m3 = Number.NEGATIVE_INFINITY;
+  let i = 0;
+  // Four independent maxima let the CPU overlap the compares (about 1.5x faster than one chain).
+  for (const end = n - 3; i < end; i += 4) {
+    const a = scores[i]!;
+    const b = scores[i + 1]!;
+    const c = scores[i + 2]!;
+    const d = scores[i + 3]!;
+    if (a > m0) m0 = a;
+    if (b > m1) m1 = b;
+    if (c > m2) m2 = c;
+    if (d > m3) m3 = d;
+  }
+  for (; i < n; i++) {
+    const a = scores[i]!;
+    if (a > m0) m0 = a;
+  }
+  return Math.max(m0, m1, m2, m3);
+}
+
+/** Softmax normalisers of a row relative to its max, see {@link expSums}. */
+export interface ExpSums {
+  /** `sum(exp(x - max))`. */
+  z: number;
+  /** `sum(exp(x - max) * (x - max))` (<= 0); the entropy is `ln(z) - s / z`. */
+  s: number;
+}
+
+const sums: ExpSums = { z: 0, s: 0 };
+
+/**
+ * `z = sum(exp(x - max))` and `s = sum(exp(x - max) * (x - max))` with the fast table exp. Entries more
+ * than 80 nats below `max` (and `-Infinity`) count 0. `max` must be the row's finite max.
+ * Returns a shared object, overwritten by the next call.
+ */
+export function expSums(scores: Float32Array, max: number): Readonly<ExpSums> {
+  let z = 0;
+  let s = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const gap = max - scores[i]!;
+    const scaled = gap < EXP_NEG_CUTOFF ? gap * EXP_STEPS_PER_NAT : EXP_LAST_BIN;
+    const k = scaled | 0;
+    const r = (scaled - k) * INV_STEPS;
+    const e = EXP_TABLE[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6))));
+    z += e;
+    s -= e * scaled;
+  }
+  sums.z = z;
+  sums.s = s * INV_STEPS;
+  return sums;
+}
+
+/**
+ * The row's bin of width 1/64 nat below `max`: `floor((max - x) * 64)`, or {@link EXP_LAST_BIN} for
+ * entries 80 nats or more below (and `-Infinity`, NaN). Non-decreasing as `x` decreases, so bins order
+ * tokens by score; equal scores share a bin.
+ */
+export function scoreBin(max: number, x: number): number {
+  const gap = max - x;
+  return (gap < EXP_NEG_CUTOFF ? gap * EXP_STEPS_PER_NAT : EXP_LAST_BIN) | 0;
+}
+
+/**
+ * Fills `binMass[k]` with the summed `exp(x - max)` and `binCount[k]` with the number of tokens whose
+ * {@link scoreBin} is `k` (both need `EXP_LAST_BIN + 1` entries; they are cleared first) and returns
+ * `z = sum(exp(x - max))`.
+ */
+export function scoreMassHistogram(
+  scores: Float32Array,
+  max: number,
+  binMass: Float64Array,
+  binCount: Int32Array,
+): number {
+  binMass.fill(0, 0, EXP_LAST_BIN + 1);
+  binCount.fill(0, 0, EXP_LAST_BIN + 1);
+  let z = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const gap = max - scores[i]!;
+    const scaled = gap < EXP_NEG_CUTOFF ? gap * EXP_STEPS_PER_NAT : EXP_LAST_BIN;
+    const k = scaled | 0;
+    const r = (scaled - k) * INV_STEPS;
+    const e = EXP_TABLE[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6))));
+    z += e;
+    binMass[k]! += e;
+    binCount[k]!++;
+  }
+  return z;
+}
+
+/** `ln(sum(exp(x)))` of a row (`-Infinity` if no entry is finite). */
+export function logSumExp(scores: Float32Array): number {
+  const max = maxOf(scores);
+  if (max === Number.NEGATIVE_INFINITY || max === Number.POSITIVE_INFINITY) return max;
+  return max + Math.log(expSums(scores, max).z);
+}

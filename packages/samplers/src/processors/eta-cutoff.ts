@@ -1,0 +1,37 @@
+import { expSums, maxOf } from '../kernels/reduce.js';
+import type { LogitsProcessor } from '../types.js';
+import { removeBelowProbability } from './epsilon-cutoff.js';
+import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
+
+/**
+ * Eta sampling (HF `EtaLogitsWarper`): removes every token whose probability is below
+ * `eta = min(e, sqrt(e) * exp(-H))`, `H` the entropy of the row, except the best `minTokensToKeep` (and
+ * the tokens tied with the last of them). `e = 0` is neutral. One max pass, one pass of fast `exp` sums
+ * (which also yields the entropy), one removal pass.
+ *
+ * @param e - a number in [0, 1).
+ * @throws {@link InvalidOptionError} if `e` is outside [0, 1) or `minTokensToKeep` is not an integer >= 1.
+ *
+ * @example
+ * ```ts
+ * const row = new Float32Array([8, 0, 0, 8, 0, 0, 0, 0]);
+ * etaCutoff(0.0003).process(row, ctx); // keeps tokens 0 and 3
+ * ```
+ */
+export function etaCutoff(e: number, options?: MinTokensToKeepOptions): LogitsProcessor {
+  requireNumber('etaCutoff', e, 'a number in [0, 1)', (x) => x >= 0 && x < 1);
+  const minKeep = readMinTokensToKeep(options);
+  if (e === 0) return { name: 'etaCutoff', process() {} };
+  const sqrtE = Math.sqrt(e);
+  return {
+    name: 'etaCutoff',
+    process(logits) {
+      const max = maxOf(logits);
+      if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
+      const { z, s } = expSums(logits, max);
+      const entropy = Math.log(z) - s / z;
+      const eta = Math.min(e, sqrtE * Math.exp(-entropy));
+      removeBelowProbability(logits, max, z, eta, minKeep);
+    },
+  };
+}

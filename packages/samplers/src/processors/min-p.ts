@@ -1,0 +1,45 @@
+import { maxOf } from '../kernels/reduce.js';
+import { keepTopExactly } from '../kernels/select.js';
+import type { LogitsProcessor } from '../types.js';
+import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
+
+/**
+ * Min-p filtering (HF `MinPLogitsWarper`): removes every token whose probability is below
+ * `p * (probability of the best token)`, keeping at least the best `minTokensToKeep`. The comparison
+ * runs in log space (`x < max + ln p`), so no softmax and no sort. Like HF (which keeps exactly
+ * `torch.topk(probs, minTokensToKeep)`), the `minTokensToKeep` rule keeps exactly that many tokens, the
+ * lower ids on a tie. `p = 0` keeps everything; `p = 1` keeps the tokens tied with the best.
+ *
+ * @param p - a number in [0, 1].
+ * @throws {@link InvalidOptionError} if `p` is outside [0, 1] or `minTokensToKeep` is not an integer >= 1.
+ *
+ * @example
+ * ```ts
+ * const row = new Float32Array([0, Math.log(0.5), Math.log(0.05)]);
+ * minP(0.1).process(row, ctx); // token 2 (0.05 < 0.1 * 1) becomes -Infinity
+ * ```
+ */
+export function minP(p: number, options?: MinTokensToKeepOptions): LogitsProcessor {
+  requireNumber('minP', p, 'a number in [0, 1]', (x) => x >= 0 && x <= 1);
+  const minKeep = readMinTokensToKeep(options);
+  if (p === 0) return { name: 'minP', process() {} };
+  const logP = Math.log(p);
+  return { name: 'minP', process: (logits) => applyMinP(logits, logP, minKeep) };
+}
+
+function applyMinP(logits: Float32Array, logP: number, minKeep: number): void {
+  const n = logits.length;
+  if (minKeep >= n) return;
+  const max = maxOf(logits);
+  if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
+  const threshold = max + logP;
+  if (minKeep > 1) {
+    let kept = 0;
+    for (let i = 0; i < n; i++) if (logits[i]! >= threshold) kept++;
+    if (kept < minKeep) {
+      keepTopExactly(logits, minKeep);
+      return;
+    }
+  }
+  for (let i = 0; i < n; i++) if (logits[i]! < threshold) logits[i] = Number.NEGATIVE_INFINITY;
+}
