@@ -8,3 +8,4 @@ export * from './selection/index.js';
 export * from './beam/index.js';
 export * from './stopping/index.js';
 export * from './processors/index.js';
+export * from './generate/index.js';

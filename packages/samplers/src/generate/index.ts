@@ -1,0 +1,19 @@
+export { generate } from './generate.js';
+export { logSoftmaxInPlace, renormalizeLogits } from './log-softmax.js';
+export { toPaddedSequences } from './padded.js';
+export { buildProcessors, type PipelineContext } from './pipeline.js';
+export { streamGeneration } from './stream.js';
+export { TokenBuffer } from './token-buffer.js';
+export type {
+  FinishReason,
+  GeneratedSequence,
+  GenerateOptions,
+  GenerationResult,
+  GenerationStream,
+  GenerationTimings,
+  TokenEvent,
+  TraceCandidate,
+  TraceOptions,
+  TraceRecord,
+  TraceStage,
+} from './types.js';

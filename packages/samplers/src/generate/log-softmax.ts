@@ -1,0 +1,26 @@
+import type { LogitsProcessor } from '../types.js';
+
+/**
+ * Replaces a row by its log-softmax in place, in float32 like `torch.log_softmax`:
+ * `fround(fround(x - max) - fround(log(sum(exp(x - max)))))`. `-Infinity` stays `-Infinity`.
+ */
+export function logSoftmaxInPlace(row: Float32Array): void {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < row.length; i++) if (row[i]! > max) max = row[i]!;
+  if (!(max > Number.NEGATIVE_INFINITY) || max === Number.POSITIVE_INFINITY) return;
+  let sum = 0;
+  for (let i = 0; i < row.length; i++) {
+    const x = row[i]!;
+    if (x > Number.NEGATIVE_INFINITY) sum += Math.exp(Math.fround(x - max));
+  }
+  const logSum = Math.fround(Math.log(sum));
+  for (let i = 0; i < row.length; i++) row[i] = Math.fround(Math.fround(row[i]! - max) - logSum);
+}
+
+/**
+ * HF's `LogitNormalization` (`renormalizeLogits: true`): log-softmax of the row after every other
+ * processor. Stateless.
+ */
+export function renormalizeLogits(): LogitsProcessor {
+  return { name: 'renormalizeLogits', process: logSoftmaxInPlace };
+}

@@ -1,0 +1,69 @@
+import type { FinishReason } from '../beam/beam-search.js';
+import type { GenerationConfig } from '../config/types.js';
+import type { SeededRandom } from '../random/xoshiro.js';
+import { cutBeforeStopString, type DecodeFn, type StopStringMatcher } from '../stopping/stop-strings.js';
+import type { DecoderModel, LogitsProcessor, ModelSession, TokenSelector } from '../types.js';
+import type { Tracer } from './trace.js';
+import type { GeneratedSequence, TokenEvent } from './types.js';
+
+/** Everything a decode loop needs, prepared and validated by `generate`. */
+export interface GenerationRun {
+  readonly model: DecoderModel;
+  readonly session: ModelSession;
+  readonly config: GenerationConfig;
+  readonly prompts: readonly (readonly number[])[];
+  readonly vocabSize: number;
+  /** New tokens every sequence may generate. */
+  readonly budget: number;
+  readonly longestPrompt: number;
+  readonly eosTokenIds: readonly number[];
+  readonly random: SeededRandom;
+  readonly decode: DecodeFn | undefined;
+  readonly stopMatcher: StopStringMatcher | undefined;
+  readonly tracer: Tracer | undefined;
+  readonly userProcessors: readonly LogitsProcessor[] | undefined;
+  readonly selector: TokenSelector | undefined;
+  readonly emit: ((event: TokenEvent) => void) | undefined;
+  /** Abort or time limit, checked once per step; `null` to go on. */
+  readonly externalStop: () => FinishReason | null;
+  /** Called once the first forward call (the prefill) returned. */
+  readonly markPrefillDone: () => void;
+}
+
+/** Builds one result sequence, decoding its text when a decoder was given. */
+export function makeSequence(
+  run: GenerationRun,
+  promptIndex: number,
+  tokens: ArrayLike<number>,
+  promptLength: number,
+  finishReason: FinishReason,
+  score: number | null,
+): GeneratedSequence {
+  const all = Array.from(tokens);
+  const newTokens = all.slice(promptLength);
+  const sequence: {
+    promptIndex: number;
+    tokens: number[];
+    newTokens: number[];
+    score: number | null;
+    finishReason: FinishReason;
+    stopString?: string;
+    text?: string;
+  } = { promptIndex, tokens: all, newTokens, score, finishReason };
+  if (run.decode) {
+    const last = newTokens[newTokens.length - 1];
+    const textTokens =
+      finishReason === 'eos' && last !== undefined && run.eosTokenIds.includes(last)
+        ? newTokens.slice(0, -1)
+        : newTokens;
+    let text = run.decode(textTokens);
+    if (finishReason === 'stop' && run.stopMatcher) {
+      const cut = cutBeforeStopString(text, run.stopMatcher.stopStrings);
+      const stopString = run.stopMatcher.stopStrings.find((stop) => text.startsWith(stop, cut.length));
+      if (stopString !== undefined) sequence.stopString = stopString;
+      text = cut;
+    }
+    sequence.text = text;
+  }
+  return sequence;
+}
