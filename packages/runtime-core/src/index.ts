@@ -3,6 +3,7 @@ export * from './decoder-graph.js';
 export * from './decoder-model.js';
 export * from './errors.js';
 export * from './file-source.js';
+export * from './hub/index.js';
 export * from './incremental-decoder.js';
 export * from './kv-session.js';
 export * from './load-model.js';
