@@ -58,29 +58,17 @@ export async function convertCheckpoint(
 ): Promise<BuildResult> {
   const checkpoint = await locateCheckpoint(input);
   const folder = dirname(checkpoint);
-  const configText = await readOptional(join(folder, 'config.json'));
-  let hfConfig: Record<string, unknown> = {};
-  if (configText !== undefined) {
-    try {
-      hfConfig = JSON.parse(configText) as Record<string, unknown>;
-    } catch (error) {
-      throw new Gpt2ConfigError(
-        `config.json (${join(folder, 'config.json')})`,
-        configText.slice(0, 40),
-        `valid JSON: ${(error as Error).message}`,
-      );
-    }
-  }
-  const declared = { ...configFromHfJson(hfConfig), ...options.config };
-  if (declared.nHead === undefined) {
-    throw new Gpt2ConfigError(
-      'nHead (n_head)',
-      undefined,
-      `given: the checkpoint has no config.json beside it${configText === undefined ? '' : ' with n_head'}, so pass options.config.nHead`,
-    );
-  }
   const files = await openCheckpointFiles(checkpoint);
   try {
+    const hfConfig = await readHfConfig(join(folder, 'config.json'));
+    const declared = { ...configFromHfJson(hfConfig ?? {}), ...options.config };
+    if (declared.nHead === undefined) {
+      throw new Gpt2ConfigError(
+        'nHead (n_head)',
+        undefined,
+        `given: ${hfConfig ? 'config.json has no n_head' : 'the checkpoint has no config.json beside it'}, so pass options.config.nHead`,
+      );
+    }
     const config = resolveConfig({ ...inferConfigFromTensors(files), ...declared } as Gpt2Config);
     const extraFiles: Record<string, string> = {};
     if ((await readOptional(join(folder, 'tokenizer.json'))) !== undefined) {
@@ -92,8 +80,8 @@ export async function convertCheckpoint(
     const generation = await readOptional(join(folder, 'generation_config.json'));
     if (generation !== undefined) extraFiles['generation_config.json'] = generation;
     return await writeCheckpointModel(files, config, outDir, options, {
-      hfConfig,
-      tiedLmHead: hfConfig['tie_word_embeddings'] !== false,
+      hfConfig: hfConfig ?? {},
+      tiedLmHead: hfConfig?.['tie_word_embeddings'] !== false,
       extraFiles,
     });
   } finally {
@@ -166,6 +154,16 @@ async function locateCheckpoint(input: string): Promise<string> {
     undefined,
     `the folder ${path} has no model.safetensors or model.safetensors.index.json`,
   );
+}
+
+async function readHfConfig(path: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readOptional(path);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new Gpt2ConfigError(path, text.slice(0, 40), `valid JSON (${(error as Error).message})`);
+  }
 }
 
 async function readOptional(path: string): Promise<string | undefined> {

@@ -32,7 +32,8 @@ async function entriesOf(path: string): Promise<string[] | undefined> {
     return await readdir(path);
   } catch (error) {
     if (systemCode(error) === 'ENOENT') return undefined;
-    throw error;
+    if (error instanceof OutputDirError) throw error;
+    throw notWritable(path, 'cannot read it', error);
   }
 }
 
