@@ -1,3 +1,4 @@
+import { expNeg } from '../kernels/exp.js';
 import type { RandomSource } from '../types.js';
 
 const BLOCK = 1024;
@@ -53,7 +54,7 @@ export class CandidateSampler {
       for (let j = 0; j < vocab; j++) {
         const score = Math.fround(row[j]! + offset);
         weights[base + j] =
-          score > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY ? Math.exp(score - max) : 0;
+          score > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY ? expNeg(max - score) : 0;
       }
     }
     for (let block = 0; block < blockCount; block++) blockSums[block] = sumBlock(weights, block, total);

@@ -52,7 +52,7 @@ export async function runBeamLoop(run: GenerationRun): Promise<GeneratedSequence
         maxNewTokens: run.budget,
         doSample: config.doSample,
       },
-      processors,
+      cloneProcessors(processors),
       cloneProcessors,
     );
     return { promptIndex, search, sessionRows: new Array<number>(B).fill(prefillRow) };

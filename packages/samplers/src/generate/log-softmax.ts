@@ -1,8 +1,10 @@
+import { expNeg } from '../kernels/exp.js';
 import type { LogitsProcessor } from '../types.js';
 
 /**
  * Replaces a row by its log-softmax in place, in float32 like `torch.log_softmax`:
- * `fround(fround(x - max) - fround(log(sum(exp(x - max)))))`. `-Infinity` stays `-Infinity`.
+ * `fround(fround(x - max) - fround(log(sum(exp(x - max)))))`. `-Infinity` stays `-Infinity`. The sum uses the
+ * kernels' table `exp` (relative error < 2e-9, terms 80 nats below the max dropped).
  */
 export function logSoftmaxInPlace(row: Float32Array): void {
   let max = Number.NEGATIVE_INFINITY;
@@ -11,7 +13,7 @@ export function logSoftmaxInPlace(row: Float32Array): void {
   let sum = 0;
   for (let i = 0; i < row.length; i++) {
     const x = row[i]!;
-    if (x > Number.NEGATIVE_INFINITY) sum += Math.exp(Math.fround(x - max));
+    if (x > Number.NEGATIVE_INFINITY) sum += expNeg(max - x);
   }
   const logSum = Math.fround(Math.log(sum));
   for (let i = 0; i < row.length; i++) row[i] = Math.fround(Math.fround(row[i]! - max) - logSum);

@@ -1,4 +1,5 @@
 import { NucleusError } from '../errors.js';
+import { expNeg } from '../kernels/exp.js';
 import type { RandomSource, TokenSelector } from '../types.js';
 
 /**
@@ -14,7 +15,8 @@ export class NoCandidateError extends NucleusError {
 /**
  * Draws one token from `softmax(scores)` with one number from `random`, in three passes: a max pass that
  * also collects the finite entries, one `exp` per finite entry, then one draw and a cumulative scan.
- * `-Infinity` and NaN entries are never returned, nor are entries whose probability underflows to 0.
+ * `-Infinity` and NaN entries are never returned, nor are entries whose weight is 0 (more than 80 nats
+ * below the best, a relative probability under 2e-35, as the kernels' table `exp` drops them).
  * Scratch arrays are reused between calls.
  */
 export class SoftmaxSampler {
@@ -48,7 +50,7 @@ export class SoftmaxSampler {
       }
     } else {
       for (let j = 0; j < count; j++) {
-        const weight = Math.exp(scores[indices[j]!]! - max);
+        const weight = expNeg(max - scores[indices[j]!]!);
         weights[j] = weight;
         total += weight;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generate, streamGeneration, toPaddedSequences } from '../../src/index.js';
+import { generate, type LogitsProcessor, streamGeneration, toPaddedSequences } from '../../src/index.js';
 import { A, B, EOS, lnProduct, scriptProbabilities } from '../support/beam-script.js';
 import { FakeModel, type LogitsFn } from '../support/fake-models.js';
 
@@ -104,5 +104,36 @@ describe('beam search through generate (hand-computed, see test/beam/beam-search
       expect(sequence.newTokens.every((t) => t < 4)).toBe(true);
       expect(sequence.score).not.toBeNull();
     }
+  });
+
+  it('gives every beam the processor state of its parent (moved or cloned)', async () => {
+    // A stateful processor that remembers the tokens accepted on its row; at every call that memory must
+    // equal the row's generated tokens, which fails if beams got another beam's (or prompt's) instance.
+    let instances = 0;
+    let checks = 0;
+    const make = (seen: number[]): LogitsProcessor => ({
+      name: 'memory',
+      process(_logits, ctx) {
+        expect(seen).toEqual(Array.from(ctx.tokens.subarray(ctx.promptLength, ctx.length)));
+        checks++;
+      },
+      accept(token) {
+        seen.push(token);
+      },
+      clone() {
+        instances++;
+        return make([...seen]);
+      },
+    });
+    const model = new FakeModel(10, logits);
+    await generate(
+      model,
+      PROMPTS,
+      { numBeams: 2, lengthPenalty: 2, maxNewTokens: 3, eosTokenId: EOS },
+      { processors: [make([])] },
+    );
+    // 2 prompts x (1 initial clone + 1 extra child per branching step) at least; 6 processed rows checked.
+    expect(instances).toBeGreaterThanOrEqual(4);
+    expect(checks).toBe(2 + 4 + 4);
   });
 });
