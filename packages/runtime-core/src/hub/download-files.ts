@@ -33,7 +33,9 @@ export type HubFileRequest = string | { path: string; optional?: boolean | undef
 
 /**
  * Chooses the files to fetch from the repository's file list (e.g. the ONNX file for a dtype). Online the
- * list comes from the hub API; offline, from the cached snapshot.
+ * list comes from the hub API (`/api/models/{repo}/revision/{revision}`: one request per call, even when
+ * every file is cached; if the hub cannot be reached, the cached snapshot's list is used); offline, from
+ * the cached snapshot.
  */
 export type HubFileSelector = (
   listing: readonly string[],
@@ -289,8 +291,14 @@ class DownloadRun {
     if (cachedSize !== undefined) return found(path, cachedSize, true);
     const linkedSize = await store.linkBlob(repoId, commit, path, etag);
     if (linkedSize !== undefined) return found(path, linkedSize, true);
+    // A file not behind a redirect is fetched at the commit, not the branch, so its bytes match the etag
+    // even if the branch moves between the HEAD and the GET.
+    const source =
+      metadata.location === url
+        ? hubFileUrl({ endpoint: this.endpoint, repoId, revision: commit, path })
+        : metadata.location;
     return withLock(`${store.location}\0${repoId}\0${etag}`, () =>
-      this.download(path, commit, etag, metadata),
+      this.download(path, commit, etag, source, metadata.size),
     );
   }
 
@@ -298,34 +306,36 @@ class DownloadRun {
     path: string,
     commit: string,
     etag: string,
-    metadata: HubFileMetadata,
+    source: string,
+    expectedSize: number | undefined,
   ): Promise<Outcome> {
     const { store, repoId } = this;
     const linkedSize = await store.linkBlob(repoId, commit, path, etag);
     if (linkedSize !== undefined) return found(path, linkedSize, true);
-    const writer = await store.openBlobWriter(repoId, etag, { file: path, size: metadata.size });
+    const writer = await store.openBlobWriter(repoId, etag, { file: path, size: expectedSize });
     try {
       await streamDownload({
-        url: metadata.location,
+        url: source,
         file: path,
-        headers: sameOrigin(metadata.location, this.endpoint) ? this.headers : hubRequestHeaders(),
+        headers: sameOrigin(source, this.endpoint) ? this.headers : hubRequestHeaders(),
         offset: writer.offset,
-        expectedSize: metadata.size,
+        expectedSize,
         sink: writer,
         onProgress: this.options.onProgress,
         signal: this.options.signal,
         fetch: this.options.fetch,
         context: this.context(path),
       });
+      await writer.commit();
     } catch (error) {
-      if (error instanceof HubIntegrityError) await writer.discard();
-      else await writer.suspend();
+      // The original error matters more than a failure to tidy up after it.
+      if (error instanceof HubIntegrityError) await writer.discard().catch(() => {});
+      else await writer.suspend().catch(() => {});
       throw error;
     }
-    await writer.commit();
     const size = await store.linkBlob(repoId, commit, path, etag);
     if (size === undefined) {
-      throw new HubHttpError(metadata.location, 0, `the cache lost blob ${etag} right after writing it`);
+      throw new HubHttpError(source, 0, `the cache lost blob ${etag} right after writing it`);
     }
     return found(path, size, false);
   }

@@ -14,7 +14,7 @@ import {
   unlink,
   writeFile,
 } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import {
   type HubBlobWriter,
   type HubCacheStore,
@@ -60,6 +60,7 @@ const SYMLINK_UNSUPPORTED = new Set(['EPERM', 'EACCES', 'ENOTSUP', 'EOPNOTSUPP',
  * resumed. Refs are replaced atomically too.
  */
 export function createDiskHubStore(cacheDir: string): DiskHubStore {
+  cacheDir = resolve(cacheDir);
   const repoDir = (repoId: string) => join(cacheDir, repoFolderName(repoId));
   const inRepo = (repoId: string, ...parts: string[]) =>
     join(repoDir(repoId), ...parts.flatMap((part) => part.split('/')));

@@ -106,8 +106,9 @@ describe('downloading into the hub cache', () => {
       hub.requests({ server: 'hub' }).every((request) => request.authorization === 'Bearer hf_secret'),
     ).toBe(true);
     // Files after the first are fetched at the commit the first one resolved to.
+    // Bytes are fetched at the commit the first answer named, so a branch moving meanwhile changes nothing.
     expect(hub.requests({ server: 'hub', method: 'GET' }).map((request) => request.path)).toEqual([
-      `/${REPO_ID}/resolve/main/config.json`,
+      `/${REPO_ID}/resolve/${COMMIT}/config.json`,
       `/${REPO_ID}/resolve/${COMMIT}/tokenizer.json`,
     ]);
   });
@@ -145,7 +146,7 @@ describe('downloading into the hub cache', () => {
     expect(await readFile(join(repoDir(), 'refs', 'main'), 'utf8')).toBe(NEXT_COMMIT);
     expect(result.files.map((file) => file.fromCache)).toEqual([false, true, true]);
     expect(hub.requests({ method: 'GET' }).map((request) => request.path)).toEqual([
-      `/${REPO_ID}/resolve/main/config.json`,
+      `/${REPO_ID}/resolve/${NEXT_COMMIT}/config.json`,
     ]);
     expect(await fileFingerprint(join(result.snapshotDir, 'config.json'))).toBe(fingerprint(NEXT_CONFIG));
     expect(await readlink(join(result.snapshotDir, 'onnx', 'model.onnx'))).toBe(
@@ -216,6 +217,17 @@ describe('downloading into the hub cache', () => {
     );
     expect(offlineListing).toEqual(['config.json', 'tokenizer.json']);
     expect(offline.files.every((file) => file.fromCache)).toBe(true);
+  });
+  it('falls back to the cached file list when the hub API cannot be reached', async () => {
+    await download();
+    const result = await downloadModelFiles(
+      REPO_ID,
+      (listing) => listing.filter((path) => path.startsWith('onnx/')),
+      {
+        env: testEnv(hub, home, { HF_ENDPOINT: 'http://127.0.0.1:9' }),
+      },
+    );
+    expect(result.files).toMatchObject([{ path: 'onnx/model.onnx', fromCache: true }]);
   });
 });
 
