@@ -1,3 +1,4 @@
+import { registerBuiltInSamplers } from './builtins.js';
 import { createSamplerRegistry, type SamplerRegistry } from './registry.js';
 
 /**
@@ -5,3 +6,4 @@ import { createSamplerRegistry, type SamplerRegistry } from './registry.js';
  * with the built-in samplers of this package, marked `builtIn: true`.
  */
 export const samplerRegistry: SamplerRegistry = createSamplerRegistry();
+registerBuiltInSamplers(samplerRegistry);

@@ -1,3 +1,4 @@
+export { builtInSamplers, registerBuiltInSamplers } from './builtins.js';
 export { samplerRegistry } from './default.js';
 export { SAMPLER_NAME_PATTERN, toFlagName, toKebabCase } from './names.js';
 export {
@@ -10,6 +11,7 @@ export {
   type OptionsFromSpecs,
   type OptionType,
   type OptionValue,
+  qualifiedOptionName,
   resolveOptionValues,
   type StringOptionSpec,
   type TokenIdsOptionSpec,

@@ -284,6 +284,14 @@ export function validateOptionSpecs(samplerName: string, specs: readonly OptionS
 }
 
 /**
+ * The name of a sampler option in messages: `<sampler>.<option>` (`xtc.threshold`), or just the sampler's
+ * name for its primary option, the one named like the sampler (`topP` rather than `topP.topP`).
+ */
+export function qualifiedOptionName(samplerName: string, optionName: string): string {
+  return toKebabCase(optionName) === toKebabCase(samplerName) ? samplerName : `${samplerName}.${optionName}`;
+}
+
+/**
  * Validates a raw options object against option specs and fills in defaults: what
  * {@link SamplerRegistry.resolveOptions} does, usable without a registry (e.g. by a plugin's factory, so
  * that direct calls are checked like registry calls). Keys may be camelCase (`minKeep`) or kebab-case
@@ -291,7 +299,8 @@ export function validateOptionSpecs(samplerName: string, specs: readonly OptionS
  * no default and are not required stay absent.
  *
  * @throws {ConfigError} for an unknown option or one given in both spellings.
- * @throws {InvalidOptionError} naming `<sampler>.<option>`, the value and what is allowed.
+ * @throws {InvalidOptionError} naming the option as {@link qualifiedOptionName} does, the value and what
+ *   is allowed.
  */
 export function resolveOptionValues<const Specs extends readonly OptionSpec[]>(
   samplerName: string,
@@ -317,14 +326,14 @@ export function resolveOptionValues<const Specs extends readonly OptionSpec[]>(
     }
     if (given.has(spec.name)) {
       throw new ConfigError(
-        `option ${samplerName}.${spec.name} is given twice (as ${spec.name} and ${toKebabCase(spec.name)})`,
+        `option ${qualifiedOptionName(samplerName, spec.name)} is given twice (as ${spec.name} and ${toKebabCase(spec.name)})`,
       );
     }
     given.set(spec.name, value);
   }
   const resolved: Record<string, unknown> = {};
   for (const spec of specs) {
-    const qualified = `${samplerName}.${spec.name}`;
+    const qualified = qualifiedOptionName(samplerName, spec.name);
     const raw = given.get(spec.name);
     if (raw === undefined) {
       if (spec.default !== undefined) resolved[spec.name] = spec.default;

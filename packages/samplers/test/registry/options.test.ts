@@ -7,6 +7,7 @@ import {
   InvalidOptionError,
   type NumberOptionSpec,
   type OptionSpec,
+  qualifiedOptionName,
   resolveOptionValues,
   validateOptionSpecs,
 } from '../../src/index.js';
@@ -206,6 +207,18 @@ describe('resolveOptionValues', () => {
     expect(() => resolveOptionValues('xtc', specs, { minKeep: 1, thresh: 1 })).toThrow(ConfigError);
     expect(() => resolveOptionValues('xtc', specs, null as never)).toThrow(
       'xtc options must be an object of option values, got null',
+    );
+  });
+});
+
+describe('qualifiedOptionName', () => {
+  it('is <sampler>.<option>, or the sampler alone for its primary option', () => {
+    expect(qualifiedOptionName('xtc', 'minKeep')).toBe('xtc.minKeep');
+    expect(qualifiedOptionName('topP', 'topP')).toBe('topP');
+    expect(qualifiedOptionName('top-p', 'topP')).toBe('top-p');
+    const specs = [{ name: 'topP', type: 'number', min: 0, max: 1, default: 1, help: 'h' }] as const;
+    expect(() => resolveOptionValues('topP', specs, { topP: '1.5' })).toThrow(
+      'topP must be a number in [0, 1], got "1.5"',
     );
   });
 });
