@@ -43,7 +43,7 @@ export class AttentionMask {
     const size = rows * next;
     if (this.#allOnes && !padded) {
       this.#width = next;
-      if (this.#ones.length < size) this.#ones = new BigInt64Array(grow(this.#ones.length, size)).fill(1n);
+      this.#ensureOnes(size);
       return;
     }
     const target = this.#ensureSpare(size);
@@ -83,10 +83,13 @@ export class AttentionMask {
       }
       this.#swap();
       this.#allOnes = !this.#data.subarray(0, size).includes(0n);
-    } else if (this.#ones.length < rows.length * width) {
-      this.#ones = new BigInt64Array(grow(this.#ones.length, rows.length * width)).fill(1n);
     }
+    if (this.#allOnes) this.#ensureOnes(rows.length * width);
     this.#rows = rows.length;
+  }
+
+  #ensureOnes(size: number): void {
+    if (this.#ones.length < size) this.#ones = new BigInt64Array(grow(this.#ones.length, size)).fill(1n);
   }
 
   #ensureSpare(size: number): BigInt64Array {

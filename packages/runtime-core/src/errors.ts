@@ -49,24 +49,6 @@ export class UnsupportedModelError extends NucleusError {
   }
 }
 
-/**
- * A prompt (plus the tokens to generate) does not fit the model's context window. Code `PROMPT_TOO_LONG`.
- */
-export class PromptTooLongError extends NucleusError {
-  /** Number of tokens that would have to fit. */
-  readonly length: number;
-  /** The model's context size (`n_positions`). */
-  readonly limit: number;
-  constructor(length: number, limit: number, what = 'prompt') {
-    super(
-      'PROMPT_TOO_LONG',
-      `${what} is ${length} tokens long but the model attends to at most ${limit} positions (n_positions)`,
-    );
-    this.length = length;
-    this.limit = limit;
-  }
-}
-
 /** A model or generation session was used after `dispose()`. Code `MODEL_DISPOSED`. */
 export class ModelDisposedError extends NucleusError {
   constructor(what = 'model') {

@@ -12,4 +12,5 @@ export * from './model-config.js';
 export * from './onnx-files.js';
 export * from './ort.js';
 export * from './session-options.js';
+export * from './text-stream.js';
 export * from './tokenizer.js';

@@ -1,7 +1,7 @@
-import type { ModelSession } from '@nucleus/samplers';
+import { type ModelSession, PromptTooLongError } from '@nucleus/samplers';
 import { AttentionMask } from './attention-mask.js';
 import type { DecoderGraph } from './decoder-graph.js';
-import { ModelDisposedError, PromptTooLongError, SessionUsageError } from './errors.js';
+import { ModelDisposedError, SessionUsageError } from './errors.js';
 import { float16ToFloat32 } from './float16.js';
 import { disposeTensor, type InferenceSession, type OrtModule, type Tensor } from './ort.js';
 
@@ -93,7 +93,11 @@ export class KvCacheSession implements ModelSession {
       if (length > columns) columns = length;
       const end = this.#nextPosition[r]! + length;
       if (end > this.#model.maxPositions) {
-        throw new PromptTooLongError(end, this.#model.maxPositions, `row ${r}'s sequence`);
+        throw new PromptTooLongError(
+          `row ${r} would reach ${end} tokens but the model attends to at most ${this.#model.maxPositions} positions`,
+          end,
+          this.#model.maxPositions,
+        );
       }
     }
 
@@ -113,7 +117,10 @@ export class KvCacheSession implements ModelSession {
       throw new ModelDisposedError('generation session');
     }
 
-    for (const tensor of this.#past) disposeTensor(tensor);
+    for (const layer of graph.layers) {
+      disposeTensor(feeds[layer.pastKey]);
+      disposeTensor(feeds[layer.pastValue]);
+    }
     const past: Tensor[] = [];
     for (const layer of graph.layers) {
       past.push(outputs[layer.presentKey] as Tensor, outputs[layer.presentValue] as Tensor);

@@ -1,0 +1,133 @@
+// Benchmark: tokens/s of Nucleus (greedy, top-p sampling, 4-beam search, batch 8) next to a bare
+// onnxruntime-node greedy loop (the limit), on a GPT-2-small-shaped model from @nucleus/gpt2-onnx.
+// Whole generations (16-token prompt, 128 new tokens), contenders interleaved in every repetition,
+// medians reported. Usage: node bench/run.mjs [--reps 5] [--threads 2] [--new-tokens 128]
+import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureModel } from '@nucleus/gpt2-onnx';
+import * as ort from 'onnxruntime-node';
+import { loadModel } from '../dist/index.js';
+import { bareGreedy } from './bare-loop.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '5' },
+    threads: { type: 'string', default: '2' },
+    'new-tokens': { type: 'string', default: '128' },
+    preset: { type: 'string', default: 'gpt2-small-shape' },
+  },
+});
+const reps = Number(args.reps);
+const threads = Number(args.threads);
+const newTokens = Number(args['new-tokens']);
+
+const log = (...parts) => console.error(...parts);
+log(`building or finding the ${args.preset} model (cached by @nucleus/gpt2-onnx)...`);
+const dir = await ensureModel(args.preset, {
+  onProgress: (p) => log(`  build: ${JSON.stringify(p)}`),
+});
+const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8'));
+const shape = {
+  layers: config.n_layer,
+  heads: config.n_head,
+  headDim: config.n_embd / config.n_head,
+  vocab: config.vocab_size,
+};
+
+const model = await loadModel(dir, { threads });
+const bareSession = await ort.InferenceSession.create(path.join(dir, 'onnx', 'model.onnx'), {
+  intraOpNumThreads: threads,
+  graphOptimizationLevel: 'all',
+  executionProviders: ['cpu'],
+});
+
+const text = 'The quick brown fox jumps over the lazy dog. It was a sunny day and';
+const prompt = model.tokenizer.encode(text);
+if (prompt.length !== 16) throw new Error(`expected a 16-token prompt, got ${prompt.length}`);
+const batch = Array.from({ length: 8 }, (_, i) => [...prompt.slice(i), ...prompt.slice(0, i)]);
+// No EOS: every contender generates exactly `newTokens` tokens, as the bare loop does.
+const fixed = { maxNewTokens: newTokens, eosTokenId: [] };
+
+const contenders = [
+  {
+    name: 'bare onnxruntime loop, greedy',
+    rows: 1,
+    run: () => bareGreedy(bareSession, shape, [prompt], newTokens),
+  },
+  { name: 'Nucleus greedy', rows: 1, run: () => model.generate({ inputIds: prompt }, fixed) },
+  {
+    name: 'Nucleus top-p 0.9 sampling',
+    rows: 1,
+    run: () =>
+      model.generate({ inputIds: prompt }, { ...fixed, doSample: true, topP: 0.9, topK: 0, seed: 1 }),
+  },
+  {
+    name: 'Nucleus 4-beam search',
+    rows: 1,
+    run: () => model.generate({ inputIds: prompt }, { ...fixed, numBeams: 4 }),
+  },
+  {
+    name: 'bare onnxruntime loop, greedy, batch 8',
+    rows: 8,
+    run: () => bareGreedy(bareSession, shape, batch, newTokens),
+  },
+  { name: 'Nucleus greedy, batch 8', rows: 8, run: () => model.generate({ inputIds: batch }, fixed) },
+];
+
+// Sanity: the runtime's greedy equals the bare loop token for token.
+const bareTokens = await bareGreedy(bareSession, shape, batch, 12);
+const ours = await model.generate({ inputIds: batch }, { ...fixed, maxNewTokens: 12 });
+if (JSON.stringify(ours.sequences.map((s) => s.newTokens)) !== JSON.stringify(bareTokens)) {
+  throw new Error('Nucleus greedy and the bare loop disagree: the benchmark would compare different work');
+}
+
+const times = contenders.map(() => []);
+for (let rep = -1; rep < reps; rep++) {
+  for (const [i, contender] of contenders.entries()) {
+    const start = performance.now();
+    await contender.run();
+    const ms = performance.now() - start;
+    if (rep >= 0) times[i].push(ms);
+    log(`${rep < 0 ? 'warm-up' : `rep ${rep + 1}/${reps}`}  ${contender.name}: ${ms.toFixed(0)} ms`);
+  }
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const rows = contenders.map((contender, i) => {
+  const ms = median(times[i]);
+  return {
+    name: contender.name,
+    rows: contender.rows,
+    medianMs: ms,
+    tokensPerSecond: (contender.rows * newTokens * 1000) / ms,
+  };
+});
+const bare1 = rows[0].tokensPerSecond;
+const bare8 = rows[4].tokensPerSecond;
+const table = [
+  `GPT-2-small-shaped model (12 x 768, vocab 50,257, fp32), prompt 16 tokens, ${newTokens} new tokens, ${threads} threads, onnxruntime-node ${ort.env.versions?.common ?? ''}; median of ${reps} interleaved runs.`,
+  '',
+  '| Contender | Rows | Median ms | Tokens/s (all rows) | vs bare loop |',
+  '| --- | ---: | ---: | ---: | ---: |',
+  ...rows.map((row) => {
+    const base = row.rows === 8 ? bare8 : bare1;
+    return `| ${row.name} | ${row.rows} | ${row.medianMs.toFixed(0)} | ${row.tokensPerSecond.toFixed(1)} | ${(row.tokensPerSecond / base).toFixed(3)} |`;
+  }),
+  '',
+  `Batch 8 throughput is ${(rows[5].tokensPerSecond / rows[1].tokensPerSecond).toFixed(2)}x batch 1 (Nucleus greedy).`,
+].join('\n');
+console.log(table);
+const here = path.dirname(fileURLToPath(import.meta.url));
+writeFileSync(
+  path.join(here, 'results.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), threads, newTokens, reps, model: args.preset, rows, times }, null, 2)}\n`,
+);
+await model.dispose();
+await bareSession.release();
