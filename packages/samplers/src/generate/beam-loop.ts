@@ -72,6 +72,10 @@ export async function runBeamLoop(run: GenerationRun): Promise<GeneratedSequence
   let sessionRowCount = prefillTokens.length;
 
   for (let step = 0; active.length > 0; step++) {
+    if (step > 0 && run.aborted()) {
+      for (const item of active) item.search.finishRunning('aborted');
+      break;
+    }
     const logits = await session.step(feed);
     if (step === 0) run.markPrefillDone();
     const external = run.externalStop();

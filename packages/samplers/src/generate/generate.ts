@@ -53,6 +53,7 @@ export async function runGeneration(
   userConfig: GenerationConfigInput,
   options: GenerateOptions,
   emit: ((event: TokenEvent) => void) | undefined,
+  waitForConsumer?: () => Promise<void>,
 ): Promise<GenerationResult> {
   const now = options.now ?? defaultClock();
   const started = now();
@@ -125,6 +126,8 @@ export async function runGeneration(
     userProcessors: options.processors,
     selector: options.selector,
     emit,
+    waitForConsumer,
+    aborted: () => options.signal?.aborted === true,
     externalStop,
     markPrefillDone: () => {
       prefillDone = now();

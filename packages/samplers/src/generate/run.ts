@@ -24,7 +24,11 @@ export interface GenerationRun {
   readonly userProcessors: readonly LogitsProcessor[] | undefined;
   readonly selector: TokenSelector | undefined;
   readonly emit: ((event: TokenEvent) => void) | undefined;
-  /** Abort or time limit, checked once per step; `null` to go on. */
+  /** Streaming: resolves once the consumer took the events emitted so far. */
+  readonly waitForConsumer: (() => Promise<void>) | undefined;
+  /** True once the abort signal fired (checked before each forward call). */
+  readonly aborted: () => boolean;
+  /** Abort or time limit, checked after each step's tokens were chosen; `null` to go on. */
   readonly externalStop: () => FinishReason | null;
   /** Called once the first forward call (the prefill) returned. */
   readonly markPrefillDone: () => void;

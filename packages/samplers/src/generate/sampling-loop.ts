@@ -96,6 +96,13 @@ export async function runSamplingLoop(run: GenerationRun): Promise<GeneratedSequ
   let feed: readonly (readonly number[])[] = prefillTokens;
   let sessionRows = prefillTokens.length;
   for (let step = 0; active.length > 0; step++) {
+    if (step > 0) {
+      await run.waitForConsumer?.();
+      if (run.aborted()) {
+        for (const row of active) row.finishReason = 'aborted';
+        break;
+      }
+    }
     const logits = await run.session.step(feed);
     if (step === 0) run.markPrefillDone();
     const external = run.externalStop();

@@ -5,10 +5,14 @@ import type { GenerateOptions, GenerationResult, GenerationStream, TokenEvent } 
 
 /**
  * Like {@link generate}, but yields {@link TokenEvent}s as tokens are chosen (greedy and sampling; beam
- * search yields the returned hypotheses' tokens once the search has ended). The generation starts at once
- * and does not wait for the consumer: events are buffered. `result` resolves to the same
+ * search yields the returned hypotheses' tokens once the search has ended). `result` resolves to the same
  * {@link GenerationResult} as `generate`; an error rejects `result` and is thrown by the iterator.
- * Stop early with `options.signal`.
+ *
+ * While the stream is being iterated, the loop waits for the consumer to take a step's events before it
+ * runs the next forward call, so an abort signalled from the consumer's loop stops the generation right
+ * there (no token is generated after it). Without an iterating consumer (only `result` awaited) the loop
+ * runs freely and events are buffered. Breaking out of the `for await` stops the waiting, not the
+ * generation: use `options.signal` to stop it.
  *
  * @example
  * ```ts
@@ -24,27 +28,48 @@ export function streamGeneration(
   options: GenerateOptions = {},
 ): GenerationStream {
   const queue: TokenEvent[] = [];
-  let wake: (() => void) | undefined;
+  let wakeConsumer: (() => void) | undefined;
+  let wakeProducer: (() => void) | undefined;
+  let consuming = false;
   let ended = false;
   let failure: { error: unknown } | undefined;
-  const notify = () => {
-    const resolve = wake;
-    wake = undefined;
+  const notifyConsumer = () => {
+    const resolve = wakeConsumer;
+    wakeConsumer = undefined;
     resolve?.();
   };
-  const result: Promise<GenerationResult> = runGeneration(model, prompts, config, options, (event) => {
-    queue.push(event);
-    notify();
-  }).then(
+  const notifyProducer = () => {
+    const resolve = wakeProducer;
+    wakeProducer = undefined;
+    resolve?.();
+  };
+  const waitForConsumer = (): Promise<void> =>
+    consuming && queue.length > 0
+      ? new Promise<void>((resolve) => {
+          wakeProducer = resolve;
+        })
+      : Promise.resolve();
+
+  const result: Promise<GenerationResult> = runGeneration(
+    model,
+    prompts,
+    config,
+    options,
+    (event) => {
+      queue.push(event);
+      notifyConsumer();
+    },
+    waitForConsumer,
+  ).then(
     (value) => {
       ended = true;
-      notify();
+      notifyConsumer();
       return value;
     },
     (error: unknown) => {
       ended = true;
       failure = { error };
-      notify();
+      notifyConsumer();
       throw error;
     },
   );
@@ -54,18 +79,22 @@ export function streamGeneration(
   return {
     result,
     async *[Symbol.asyncIterator]() {
-      let index = 0;
-      for (;;) {
-        while (index < queue.length) yield queue[index++]!;
-        queue.length = 0;
-        index = 0;
-        if (ended) {
-          if (failure) throw failure.error;
-          return;
+      consuming = true;
+      try {
+        for (;;) {
+          while (queue.length > 0) yield queue.shift()!;
+          notifyProducer();
+          if (ended) {
+            if (failure) throw failure.error;
+            return;
+          }
+          await new Promise<void>((resolve) => {
+            wakeConsumer = resolve;
+          });
         }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
+      } finally {
+        consuming = false;
+        notifyProducer();
       }
     },
   };

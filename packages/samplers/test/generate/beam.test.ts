@@ -136,4 +136,28 @@ describe('beam search through generate (hand-computed, see test/beam/beam-search
     expect(instances).toBeGreaterThanOrEqual(4);
     expect(checks).toBe(2 + 4 + 4);
   });
+
+  it('an abort ends the search cleanly with the hypotheses so far', async () => {
+    // lengthPenalty 2 normally runs 3 steps. Aborted during the second forward call, step 2 treats every
+    // candidate as finished; the first two candidates are A,EOS (an EOS: -1.7148 / 2^2 = -0.4287) and B,B
+    // (aborted: -2.1203 / 4 = -0.5301); with [EOS] (-0.9163) from step 1 the best two are A,EOS and B,B.
+    const controller = new AbortController();
+    const model = new FakeModel(10, logits);
+    const promise = generate(
+      model,
+      [[7]],
+      { numBeams: 2, numReturnSequences: 2, lengthPenalty: 2, maxNewTokens: 3, eosTokenId: EOS },
+      { signal: controller.signal },
+    );
+    model.sessions[0]!.onStep = (step) => {
+      if (step === 1) controller.abort();
+    };
+    const result = await promise;
+    expect(result.sequences.map((s) => [s.newTokens, s.finishReason])).toEqual([
+      [[A, EOS], 'eos'],
+      [[B, B], 'aborted'],
+    ]);
+    expect(result.sequences[1]!.score!).toBeCloseTo(lnProduct(0.2, 0.6) / 4, 5);
+    expect(model.sessions[0]!.disposed).toBe(true);
+  });
 });
