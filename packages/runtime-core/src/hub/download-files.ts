@@ -96,6 +96,8 @@ interface NormalizedRequest {
 type Outcome = { found: true; file: HubFileResult } | { found: false };
 
 const locks = new Map<string, Promise<void>>();
+/** Internal: the commit read from the cache's refs does not exist on the hub any more. */
+class StaleRefError extends Error {}
 
 /**
  * Makes files of a hub model repository available in a {@link HubCacheStore}, downloading only what the
@@ -122,12 +124,23 @@ export async function downloadHubFiles(
   const revision = options.revision ?? DEFAULT_REVISION;
   validateRevision(revision);
   if (typeof files !== 'function') normalizeRequests(files);
-  const run = new DownloadRun(store, repoId, revision, options);
-  return options.offline ? run.fromCacheOnly(files) : run.online(files);
+  if (options.offline) return new DownloadRun(store, repoId, revision, options).fromCacheOnly(files);
+  try {
+    return await new DownloadRun(store, repoId, revision, options).online(files);
+  } catch (error) {
+    // The commit the cache recorded for a branch is gone from the hub (history rewritten): start again from
+    // the branch itself, as if revalidating.
+    if (error instanceof StaleRefError) {
+      return new DownloadRun(store, repoId, revision, { ...options, revalidate: true }).online(files);
+    }
+    throw error;
+  }
 }
 
 class DownloadRun {
   private commit: string | undefined;
+  /** Whether `commit` was read from the store's refs (and may be stale) rather than learnt from the hub. */
+  private commitFromRef = false;
   private readonly endpoint: string;
   private readonly headers: Record<string, string>;
 
@@ -176,6 +189,7 @@ class DownloadRun {
       : this.options.revalidate
         ? undefined
         : await store.readRef(repoId, revision);
+    this.commitFromRef = this.commit !== undefined && this.commit !== revision;
     const requests = normalizeRequests(
       typeof files === 'function' ? await files(await this.listing()) : files,
     );
@@ -199,7 +213,7 @@ class DownloadRun {
   private context(file?: string): HubRequestContext {
     return {
       repoId: this.repoId,
-      revision: this.commit ?? this.revision,
+      revision: this.revision,
       file,
       tokenSent: 'Authorization' in this.headers,
     };
@@ -226,6 +240,9 @@ class DownloadRun {
         signal: this.options.signal,
       });
     } catch (error) {
+      if (error instanceof HubNotFoundError && error.target === 'revision' && this.commitFromRef) {
+        throw new StaleRefError();
+      }
       if (error instanceof HubNetworkError) {
         const commit = this.commit ?? (await this.store.readRef(this.repoId, this.revision));
         const cached = commit === undefined ? undefined : await this.store.listSnapshot(this.repoId, commit);
@@ -238,8 +255,9 @@ class DownloadRun {
     }
     const { sha, siblings } = (info ?? {}) as { sha?: unknown; siblings?: unknown };
     if (!Array.isArray(siblings)) throw new HubHttpError(url, 0, 'the model info has no "siblings" list');
-    if (this.commit === undefined)
+    if (this.commit === undefined) {
       await this.pin(requireSegment(typeof sha === 'string' ? sha : undefined, url, 'sha'));
+    }
     return siblings
       .map((entry) => (entry as { rfilename?: unknown } | null)?.rfilename)
       .filter((name): name is string => typeof name === 'string');
@@ -263,6 +281,9 @@ class DownloadRun {
         signal: this.options.signal,
       });
     } catch (error) {
+      if (error instanceof HubNotFoundError && error.target === 'revision' && this.commitFromRef) {
+        throw new StaleRefError();
+      }
       if (error instanceof HubNotFoundError && error.target === 'file') {
         const commit = this.commit ?? safeSegment(error.commit);
         if (commit !== undefined) {

@@ -162,6 +162,17 @@ describe('downloading into the hub cache', () => {
     expect(hub.seen).toEqual([]);
   });
 
+  it('starts again from the branch when the cached commit is gone from the hub (history rewritten)', async () => {
+    await download(['config.json']);
+    const repo = hub.repos.get(REPO_ID)!;
+    repo.commits = { [NEXT_COMMIT]: repo.commits[NEXT_COMMIT]! };
+    hub.moveBranch(REPO_ID, 'main', NEXT_COMMIT);
+    const result = await download();
+    expect(result.commit).toBe(NEXT_COMMIT);
+    expect(await readFile(join(repoDir(), 'refs', 'main'), 'utf8')).toBe(NEXT_COMMIT);
+    expect(await fileFingerprint(result.files[0]!.localPath)).toBe(fingerprint(NEXT_CONFIG));
+  });
+
   it('falls back to the cache when revalidating and the hub cannot be reached', async () => {
     await download();
     const result = await downloadModelFiles(REPO_ID, MODEL_FILES, {
