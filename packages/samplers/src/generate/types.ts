@@ -24,7 +24,12 @@ export interface GenerateOptions {
   readonly decode?: DecodeFn;
   /** The model's defaults (e.g. `fromHuggingFace(generation_config.json)`); the user config wins. */
   readonly modelDefaults?: GenerationConfigInput;
-  /** Extra processors, run after the history processors and before the sampling warpers (as HF does). */
+  /**
+   * Extra processors, run after the history processors and before the sampling warpers (as HF does).
+   * Each row gets its own `clone()` (a processor without `clone` is shared); in beam search a beam's
+   * instance moves to its only child and is cloned for extra children. `accept(token, ctx)` is called after
+   * the token was appended: `ctx.tokens[ctx.length - 1] === token`.
+   */
   readonly processors?: readonly LogitsProcessor[];
   /** A custom token selector replacing greedy / sampling (not with beam search). */
   readonly selector?: TokenSelector;
