@@ -1,0 +1,149 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  EXP_NEG_CUTOFF,
+  expNeg,
+  expSums,
+  keepTopExactly,
+  kthLargest,
+  logSumExp,
+  maxOf,
+  TopCandidates,
+  topIndices,
+} from '../../src/kernels/index.js';
+import { TokenCounter } from '../../src/processors/token-counter.js';
+import { NEG } from './helpers.js';
+import { orderDescending } from './reference.js';
+
+const value = fc.oneof(
+  fc.integer({ min: -5, max: 5 }),
+  fc.float({ min: -100, max: 100, noNaN: true, noDefaultInfinity: true }),
+  fc.constant(NEG),
+);
+const rowOf = (maxLength: number) =>
+  fc.array(value, { minLength: 1, maxLength }).map((xs) => Float32Array.from(xs));
+
+describe('expNeg', () => {
+  it('is within 3e-9 relative of Math.exp on [0, 80)', () => {
+    let worst = 0;
+    for (let d = 0; d < EXP_NEG_CUTOFF; d += 0.000_731) {
+      worst = Math.max(worst, Math.abs(expNeg(d) / Math.exp(-d) - 1));
+    }
+    expect(worst).toBeLessThan(3e-9);
+  });
+
+  it('is 0 from 80 nats on, and for Infinity and NaN', () => {
+    expect(expNeg(80)).toBe(0);
+    expect(expNeg(Number.POSITIVE_INFINITY)).toBe(0);
+    expect(expNeg(Number.NaN)).toBe(0);
+    expect(expNeg(0)).toBe(1);
+  });
+});
+
+describe('row reductions', () => {
+  it('maxOf, expSums and logSumExp match plain loops', () => {
+    fc.assert(
+      fc.property(rowOf(300), (row) => {
+        const max = Math.max(...row);
+        expect(maxOf(row)).toBe(max);
+        if (max === NEG) return;
+        let z = 0;
+        let s = 0;
+        for (const x of row) {
+          if (x > max - 80) {
+            z += Math.exp(x - max);
+            s += Math.exp(x - max) * (x - max);
+          }
+        }
+        const sums = expSums(row, max);
+        expect(Math.abs(sums.z / z - 1)).toBeLessThan(4e-9);
+        expect(Math.abs(sums.s - s)).toBeLessThan(1e-8 * Math.max(1, Math.abs(s)) + 1e-30);
+        expect(logSumExp(row)).toBeCloseTo(max + Math.log(z), 8);
+      }),
+    );
+    expect(maxOf(new Float32Array(0))).toBe(NEG);
+    expect(logSumExp(Float32Array.of(NEG))).toBe(NEG);
+  });
+});
+
+describe('selection', () => {
+  it('kthLargest equals sorting, on both the heap and the quickselect paths', () => {
+    fc.assert(
+      fc.property(rowOf(1500), fc.nat(), (row, pick) => {
+        const k = 1 + (pick % row.length);
+        const sorted = Array.from(row).sort((a, b) => b - a);
+        expect(kthLargest(row, k)).toBe(sorted[k - 1]);
+      }),
+    );
+  });
+
+  it('TopCandidates lists every index scoring >= the k-th largest', () => {
+    fc.assert(
+      fc.property(rowOf(400), fc.nat(), (row, pick) => {
+        const k = 1 + (pick % row.length);
+        const candidates = new TopCandidates();
+        const kth = candidates.scan(row, k);
+        const listed = new Set(candidates.indices.subarray(0, candidates.count));
+        row.forEach((x, i) => {
+          if (x >= kth) expect(listed.has(i)).toBe(true);
+        });
+        for (let j = 0; j < candidates.count; j++) {
+          expect(candidates.values[j]).toBe(row[candidates.indices[j]!]);
+        }
+      }),
+    );
+  });
+
+  it('topIndices returns the best m, best first, lower index first on ties', () => {
+    fc.assert(
+      fc.property(rowOf(1200), fc.integer({ min: 1, max: 1300 }), (row, m) => {
+        const out = new Int32Array(m);
+        const written = topIndices(row, m, out);
+        expect(written).toBe(Math.min(m, row.length));
+        expect(Array.from(out.subarray(0, written))).toEqual(orderDescending(row).slice(0, written));
+      }),
+    );
+  });
+
+  it('keepTopExactly keeps exactly n, lower ids on ties', () => {
+    fc.assert(
+      fc.property(rowOf(800), fc.nat(900), (row, n) => {
+        const out = Float32Array.from(row);
+        keepTopExactly(out, n);
+        const keep = new Set(orderDescending(row).slice(0, n));
+        row.forEach((x, i) => {
+          expect(out[i]).toBe(keep.has(i) ? x : NEG);
+        });
+      }),
+    );
+  });
+});
+
+describe('TokenCounter', () => {
+  it('counts like a Map, and its clones are independent', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(100_000), { maxLength: 300 }),
+        fc.array(fc.nat(50), { maxLength: 50 }),
+        (ids, more) => {
+          const counter = new TokenCounter();
+          const expected = new Map<number, number>();
+          for (const id of ids) {
+            counter.add(id);
+            expected.set(id, (expected.get(id) ?? 0) + 1);
+          }
+          const copy = counter.clone();
+          for (const id of more) copy.add(id);
+          const actual = new Map<number, number>();
+          for (let j = 0; j < counter.size; j++) actual.set(counter.ids[j]!, counter.counts[j]!);
+          expect(actual).toEqual(expected);
+          expect(Array.from(counter.ids.subarray(0, counter.size))).toEqual([...expected.keys()]);
+          counter.clear();
+          expect(counter.size).toBe(0);
+          counter.add(7);
+          expect(counter.counts[0]).toBe(1);
+        },
+      ),
+    );
+  });
+});
