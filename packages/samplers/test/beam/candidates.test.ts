@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { CandidateSampler, createRandom, topCandidates } from '../../src/index.js';
+
+const NEG = Number.NEGATIVE_INFINITY;
+
+describe('topCandidates', () => {
+  it('equals a full sort (score desc, flat index asc) on random rows with ties and -Infinity', () => {
+    const random = createRandom(8);
+    for (let trial = 0; trial < 50; trial++) {
+      const rows = Array.from({ length: 3 }, () =>
+        Float32Array.from({ length: 40 }, () => {
+          const u = random.next();
+          return u < 0.2 ? NEG : Math.round(u * 8) / 2; // many exact ties
+        }),
+      );
+      const offsets = [0, -0.5, -1];
+      const k = 1 + (trial % 12);
+      const scores = new Float32Array(k);
+      const indices = new Int32Array(k);
+      const count = topCandidates(rows, offsets, k, scores, indices);
+      const all = rows.flatMap((row, b) =>
+        Array.from(row, (x, j) => ({ score: Math.fround(x + offsets[b]!), index: b * 40 + j })),
+      );
+      all.sort((a, c) => (c.score === a.score ? a.index - c.index : c.score > a.score ? 1 : -1));
+      expect(count).toBe(k);
+      expect(Array.from(indices)).toEqual(all.slice(0, k).map((c) => c.index));
+    }
+  });
+});
+
+describe('CandidateSampler (beam sampling draws)', () => {
+  it('draws distinct candidates, never one with zero probability while others remain', () => {
+    const sampler = new CandidateSampler();
+    const row = new Float32Array([0, 1, NEG, 2, NEG, 0.5]);
+    const scores = new Float32Array(4);
+    const indices = new Int32Array(4);
+    for (let seed = 0; seed < 100; seed++) {
+      const count = sampler.draw([row], [0], 4, createRandom(seed), scores, indices);
+      expect(count).toBe(4);
+      expect(new Set(indices).size).toBe(4);
+      for (const index of indices) expect([0, 1, 3, 5]).toContain(index);
+    }
+  });
+
+  it('completes with the best remaining candidates when too few have a probability', () => {
+    // Beam 1 sits at -1e9 (as on the first step): exp(-1e9) is 0, so only beam 0's two tokens can be drawn;
+    // the other two are the best remaining by score, lower flat index first.
+    const row = new Float32Array([NEG, 0, -1, NEG]);
+    const scores = new Float32Array(4);
+    const indices = new Int32Array(4);
+    const count = new CandidateSampler().draw([row, row], [0, -1e9], 4, createRandom(1), scores, indices);
+    expect(count).toBe(4);
+    expect(new Set(indices.slice(0, 2))).toEqual(new Set([1, 2]));
+    expect(Array.from(indices.slice(2))).toEqual([5, 6]);
+  });
+
+  it('first draw follows softmax over beams x vocab (chi-square), seeded', () => {
+    // Flat scores [ln 1, ln 2 | ln 3, ln 4] (two beams; beam 1 carries offset ln 2 on [ln 1.5, ln 2]):
+    // probabilities 1/10, 2/10, 3/10, 4/10.
+    const rows = [new Float32Array([0, Math.log(2)]), new Float32Array([Math.log(1.5), Math.log(2)])];
+    const offsets = [0, Math.log(2)];
+    const sampler = new CandidateSampler();
+    const random = createRandom(77);
+    const counts = [0, 0, 0, 0];
+    const scores = new Float32Array(1);
+    const indices = new Int32Array(1);
+    const n = 20000;
+    for (let i = 0; i < n; i++) {
+      sampler.draw(rows, offsets, 1, random, scores, indices);
+      counts[indices[0]!]!++;
+    }
+    const expected = [0.1, 0.2, 0.3, 0.4];
+    const chi2 = counts.reduce((sum, c, i) => sum + (c - n * expected[i]!) ** 2 / (n * expected[i]!), 0);
+    expect(chi2).toBeLessThan(16.27); // 3 degrees of freedom, p = 0.001
+  });
+});
