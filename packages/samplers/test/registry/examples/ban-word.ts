@@ -14,8 +14,9 @@ class BanWord implements LogitsProcessor {
   readonly #word: readonly number[];
 
   constructor(word: readonly number[]) {
-    if (word.length === 0)
+    if (word.length === 0) {
       throw new InvalidOptionError('banWord.word', word, 'a non-empty list of token ids');
+    }
     this.#word = word;
   }
 
