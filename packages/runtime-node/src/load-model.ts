@@ -1,54 +1,170 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  checkLoadOptionNames,
+  type HubFileRequest,
   type LoadedModel,
   type LoadModelOptions,
   loadModelWith,
+  ModelFileError,
   ModelNotFoundError,
+  onnxFileCandidates,
+  parseHubSource,
+  resolveDtype,
 } from '@nucleus/runtime-core';
 import * as ort from 'onnxruntime-node';
 import { createDirectorySource } from './directory-source.js';
+import { type DownloadModelFilesOptions, downloadModelFiles } from './hub/index.js';
 
-/** Options of {@link loadModel}. */
-export interface NodeLoadModelOptions extends LoadModelOptions {}
+/**
+ * Options of {@link loadModel}: how to run the model, and, for a hub id, how to fetch it (unset hub options
+ * come from `HF_ENDPOINT`, `HF_TOKEN`, `HF_HUB_CACHE` / `HF_HOME` and `HF_HUB_OFFLINE`).
+ */
+export interface NodeLoadModelOptions
+  extends LoadModelOptions,
+    Pick<
+      DownloadModelFilesOptions,
+      | 'revision'
+      | 'endpoint'
+      | 'token'
+      | 'cacheDir'
+      | 'offline'
+      | 'revalidate'
+      | 'onProgress'
+      | 'signal'
+      | 'fetch'
+      | 'env'
+    > {}
+
+const HUB_OPTION_NAMES = [
+  'revision',
+  'endpoint',
+  'token',
+  'cacheDir',
+  'offline',
+  'revalidate',
+  'onProgress',
+  'signal',
+  'fetch',
+  'env',
+] as const;
 
 /**
  * The execution providers of this onnxruntime-node build (`cpu` always; `cuda`, `dml`, `coreml`, ...
- * where the platform package ships them).
+ * where the platform's binaries have them).
  */
 export function availableExecutionProviders(): string[] {
   return ort.listSupportedBackends().map((backend) => backend.name);
 }
 
 /**
- * Loads a GPT-2 ONNX model with onnxruntime-node.
+ * Loads a GPT-2 ONNX model with onnxruntime-node, from a folder in the Hugging Face hub layout
+ * (`config.json`, `tokenizer.json`, `generation_config.json`, `onnx/model.onnx`, ...) or from the hub:
+ * `Xenova/gpt2`, `Xenova/distilgpt2@main`, ... (the files are fetched once into the Hugging Face cache,
+ * shared with Python's `huggingface_hub`; only the ONNX file of the chosen `dtype` is downloaded).
  *
- * `source` is a folder in the Hugging Face hub layout (`config.json`, `tokenizer.json`,
- * `generation_config.json`, `onnx/model.onnx`, ...).
+ * An existing folder wins over a hub id of the same name; a source that looks like a path
+ * (`./x`, `../x`, `/x`, `~/x`) is never sent to the hub.
  *
  * @example
  * ```ts
- * const model = await loadModel('./models/gpt2', { dtype: 'fp32', threads: 2 });
+ * const model = await loadModel('Xenova/distilgpt2', { dtype: 'q8', threads: 2 });
  * const { sequences } = await model.generate('Hello, my dog is', { maxNewTokens: 20 });
  * console.log(sequences[0].text);
  * await model.dispose();
  * ```
- * @throws `ModelNotFoundError` when the folder does not exist; the errors of `loadModelWith` otherwise.
+ * @throws `ModelNotFoundError` for a folder that does not exist; hub errors (`HubNotFoundError`,
+ *   `HubAuthError`, `HubOfflineError`, ...) for a hub id; the errors of `loadModelWith` otherwise.
  */
 export async function loadModel(source: string, options: NodeLoadModelOptions = {}): Promise<LoadedModel> {
-  if (typeof source !== 'string' || source === '') {
-    throw new ModelNotFoundError(String(source), 'the source must be a model folder path');
+  if (typeof source !== 'string' || source.trim() === '') {
+    throw new ModelNotFoundError(
+      String(source),
+      'give a model folder path or a hub id such as "Xenova/gpt2"',
+    );
   }
+  checkLoadOptionNames(options, HUB_OPTION_NAMES);
+  const {
+    revision,
+    endpoint,
+    token,
+    cacheDir,
+    offline,
+    revalidate,
+    onProgress,
+    signal,
+    fetch,
+    env,
+    ...runtime
+  } = options;
+  const platform = {
+    executionProviders: availableExecutionProviders(),
+    defaultExecutionProviders: ['cpu'],
+  };
+
   const dir = path.resolve(source);
   const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) {
+  if (info?.isDirectory()) return loadModelWith(ort, createDirectorySource(dir), runtime, platform);
+  if (info || looksLikePath(source)) {
     throw new ModelNotFoundError(
       source,
       info ? `${dir} is a file, not a model folder` : `no folder at ${dir}`,
     );
   }
-  return loadModelWith(ort, createDirectorySource(dir), options, {
-    executionProviders: availableExecutionProviders(),
-    defaultExecutionProviders: ['cpu'],
-  });
+
+  const ref = parseHubSource(source, { revision });
+  const dtype = resolveDtype(runtime.dtype);
+  const { snapshotDir } = await downloadModelFiles(
+    ref.repoId,
+    (listing) => filesToFetch(listing, dtype, runtime.modelFile, `${ref.repoId}@${ref.revision}`),
+    {
+      revision: ref.revision,
+      endpoint,
+      token,
+      cacheDir,
+      offline,
+      revalidate,
+      onProgress,
+      signal,
+      fetch,
+      env,
+    },
+  );
+  return loadModelWith(ort, createDirectorySource(snapshotDir), runtime, platform);
+}
+
+function looksLikePath(source: string): boolean {
+  return /^(\.{1,2}([\\/]|$)|[\\/]|~([\\/]|$)|[A-Za-z]:[\\/])/.test(source) || source.includes('\\');
+}
+
+/**
+ * The files of a hub repository a GPT-2 model needs: config, tokenizer, generation defaults and the ONNX
+ * export for `dtype` (with its external data file, if any).
+ */
+function filesToFetch(
+  listing: readonly string[],
+  dtype: ReturnType<typeof resolveDtype>,
+  modelFile: string | undefined,
+  repo: string,
+): HubFileRequest[] {
+  const candidates = modelFile === undefined ? onnxFileCandidates(dtype) : [modelFile];
+  const onnx = candidates.find((candidate) => listing.includes(candidate));
+  if (onnx === undefined) {
+    const found = listing.filter((file) => file.endsWith('.onnx'));
+    throw new ModelFileError(
+      candidates[0]!,
+      `no ONNX model for ${modelFile === undefined ? `dtype '${dtype}'` : 'modelFile'} in ${repo} (looked for ${candidates.join(', ')}); ${
+        found.length > 0 ? `found ${found.join(', ')}` : 'the repository has no .onnx file'
+      }`,
+    );
+  }
+  const externalData = listing.filter((file) => file.startsWith(`${onnx}_data`));
+  return [
+    'config.json',
+    'tokenizer.json',
+    { path: 'tokenizer_config.json', optional: true },
+    { path: 'generation_config.json', optional: true },
+    onnx,
+    ...externalData,
+  ];
 }
