@@ -66,6 +66,7 @@ export class MirostatV2Selector implements TokenSelector {
     return this.#mu;
   }
 
+  /** Truncates at surprise `mu`, draws from the rest with `ctx.random`, and remembers the surprise. */
   select(logits: Float32Array, ctx: SelectContext): number {
     let max = Number.NEGATIVE_INFINITY;
     let best = -1;

@@ -84,6 +84,7 @@ export class XtcProcessor implements LogitsProcessor {
     this.#random = new SplitMix64(this.seed);
   }
 
+  /** Flips the coin and, if it says so, removes the top choices but the least likely one, in place. */
   process(logits: Float32Array, _ctx?: ProcessContext): void {
     if (this.probability <= 0 || this.threshold > 0.5) return;
     let max = Number.NEGATIVE_INFINITY;

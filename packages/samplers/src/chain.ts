@@ -108,6 +108,7 @@ export class ProcessorChain implements LogitsProcessor {
     return removed;
   }
 
+  /** Runs every member on the row, in order (and the `onStage` observer after each, if any). */
   process(logits: Float32Array, ctx: ProcessContext): void {
     const members = this.#members;
     const onStage = this.#onStage;
@@ -122,10 +123,12 @@ export class ProcessorChain implements LogitsProcessor {
     }
   }
 
+  /** Forwards the chosen token to every member that has `accept`. */
   accept(token: number, ctx: ProcessContext): void {
     for (const member of this.#members) member.accept?.(token, ctx);
   }
 
+  /** Resets every member that has `reset`. */
   reset(): void {
     for (const member of this.#members) member.reset?.();
   }
