@@ -1,7 +1,7 @@
 import { TokenBuffer } from '../generate/token-buffer.js';
 import type { RandomSource } from '../types.js';
 import { CandidateSampler } from './sample-candidates.js';
-import { topCandidates } from './top-candidates.js';
+import { topCandidates, topLogSoftmaxCandidates } from './top-candidates.js';
 
 /** Why a sequence ended. */
 export type FinishReason = 'eos' | 'length' | 'stop' | 'aborted' | 'time';
@@ -115,11 +115,27 @@ export class BeamSearch<State = undefined> {
   /**
    * Picks this step's candidates from `rows[b]`, the processed log-probabilities of running beam b (the
    * same array may serve several beams, e.g. on the first step when every beam holds the prompt).
+   * With `logSoftmax` (beam search without processors), `rows` are raw logits and the log-softmax with
+   * these per-beam terms (see `logSoftmaxTerms`) is fused into the selection; not with sampling.
    */
-  selectCandidates(rows: readonly Float32Array[], random?: RandomSource): BeamCandidates {
+  selectCandidates(
+    rows: readonly Float32Array[],
+    random?: RandomSource,
+    logSoftmax?: { readonly maxes: ArrayLike<number>; readonly logSums: ArrayLike<number> },
+  ): BeamCandidates {
     const vocab = rows[0]!.length;
     let count: number;
-    if (this.options.doSample) {
+    if (logSoftmax && !this.options.doSample) {
+      count = topLogSoftmaxCandidates(
+        rows,
+        logSoftmax.maxes,
+        logSoftmax.logSums,
+        this.runningScores,
+        this.candidateCount,
+        this.candidateScores,
+        this.candidateIndices,
+      );
+    } else if (this.options.doSample) {
       if (!random) throw new Error('beam sampling needs a random source');
       this.sampler ??= new CandidateSampler();
       count = this.sampler.draw(

@@ -8,4 +8,4 @@ export {
   type FinishReason,
 } from './beam-search.js';
 export { CandidateSampler } from './sample-candidates.js';
-export { topCandidates } from './top-candidates.js';
+export { topCandidates, topLogSoftmaxCandidates } from './top-candidates.js';

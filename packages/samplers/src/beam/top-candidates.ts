@@ -42,6 +42,50 @@ export function topCandidates(
   return size;
 }
 
+/**
+ * {@link topCandidates} over raw logits, fusing `log_softmax` into the scan: candidate `b * vocab + j` scores
+ * `fround(fround(fround(rows[b][j] - maxes[b]) - logSums[b]) + offsets[b])`, bit for bit what
+ * `logSoftmaxInPlace` followed by {@link topCandidates} computes, without writing the log-probabilities
+ * (beam search without processors).
+ */
+export function topLogSoftmaxCandidates(
+  rows: readonly Float32Array[],
+  maxes: ArrayLike<number>,
+  logSums: ArrayLike<number>,
+  offsets: ArrayLike<number>,
+  k: number,
+  outScores: Float32Array,
+  outIndices: Int32Array,
+): number {
+  let size = 0;
+  let base = 0;
+  for (let b = 0; b < rows.length; b++) {
+    const row = rows[b]!;
+    const max = maxes[b]!;
+    const logSum = logSums[b]!;
+    const offset = offsets[b]!;
+    const vocab = row.length;
+    for (let j = 0; j < vocab; j++) {
+      let score = Math.fround(Math.fround(Math.fround(row[j]! - max) - logSum) + offset);
+      if (Number.isNaN(score)) score = Number.NEGATIVE_INFINITY;
+      if (size === k) {
+        if (!(score > outScores[0]!)) continue;
+        outScores[0] = score;
+        outIndices[0] = base + j;
+        siftDown(outScores, outIndices, size, 0);
+      } else {
+        outScores[size] = score;
+        outIndices[size] = base + j;
+        siftUp(outScores, outIndices, size);
+        size++;
+      }
+    }
+    base += vocab;
+  }
+  sortBestFirst(outScores, outIndices, size);
+  return size;
+}
+
 /** True when (scoreA, indexA) is worse than (scoreB, indexB): lower score, or equal score and higher index. */
 function worse(scoreA: number, indexA: number, scoreB: number, indexB: number): boolean {
   return scoreA < scoreB || (scoreA === scoreB && indexA > indexB);

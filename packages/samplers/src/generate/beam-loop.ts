@@ -1,6 +1,6 @@
 import { BeamSearch, type FinishReason } from '../beam/beam-search.js';
 import type { LogitsProcessor, ProcessContext } from '../types.js';
-import { logSoftmaxInPlace } from './log-softmax.js';
+import { logSoftmaxInPlace, logSoftmaxTerms } from './log-softmax.js';
 import { buildProcessors, cloneProcessors } from './pipeline.js';
 import { type GenerationRun, makeSequence } from './run.js';
 import type { TokenBuffer } from './token-buffer.js';
@@ -60,6 +60,10 @@ export async function runBeamLoop(run: GenerationRun): Promise<GeneratedSequence
 
   const scratch = Array.from({ length: B }, () => new Float32Array(vocabSize));
   const rowsView: Float32Array[] = new Array(B);
+  const rawViews: Float32Array[] = new Array(B);
+  const maxes = new Float64Array(B);
+  const logSums = new Float64Array(B);
+  const fuseLogSoftmax = !tracer && !config.doSample;
   const context: MutableContext = {
     tokens: new Int32Array(0),
     length: 0,
@@ -85,7 +89,27 @@ export async function runBeamLoop(run: GenerationRun): Promise<GeneratedSequence
     for (const item of active) {
       const { search } = item;
       const beamsToProcess = step === 0 ? 1 : B;
-      for (let b = 0; b < beamsToProcess; b++) {
+      let fused: { maxes: Float64Array; logSums: Float64Array } | undefined;
+      if (fuseLogSoftmax && search.states[0]!.length === 0) {
+        // No processors: select straight from the session's logits with the log-softmax fused in.
+        for (let b = 0; b < beamsToProcess; b++) {
+          const sessionRow = item.sessionRows[b]!;
+          const raw = logits.subarray(sessionRow * vocabSize, (sessionRow + 1) * vocabSize);
+          const { max, logSum } = logSoftmaxTerms(raw);
+          const degenerate = !(max > Number.NEGATIVE_INFINITY) || max === Number.POSITIVE_INFINITY;
+          maxes[b] = degenerate ? 0 : max;
+          logSums[b] = degenerate ? 0 : logSum;
+          rawViews[b] = raw;
+        }
+        for (let b = 0; b < B; b++) {
+          const source = step === 0 ? 0 : b;
+          rowsView[b] = rawViews[source]!;
+          maxes[b] = maxes[source]!;
+          logSums[b] = logSums[source]!;
+        }
+        fused = { maxes, logSums };
+      }
+      for (let b = 0; !fused && b < beamsToProcess; b++) {
         const sessionRow = item.sessionRows[b]!;
         const row = scratch[b]!;
         row.set(logits.subarray(sessionRow * vocabSize, (sessionRow + 1) * vocabSize));
@@ -101,8 +125,8 @@ export async function runBeamLoop(run: GenerationRun): Promise<GeneratedSequence
         }
         traced?.end(null);
       }
-      for (let b = 0; b < B; b++) rowsView[b] = scratch[step === 0 ? 0 : b]!;
-      const candidates = search.selectCandidates(rowsView, run.random);
+      if (!fused) for (let b = 0; b < B; b++) rowsView[b] = scratch[step === 0 ? 0 : b]!;
+      const candidates = search.selectCandidates(rowsView, run.random, fused);
       const beamsBefore = search.beams;
       const { parents, tokens } = search.step(candidates, (beam, token) => {
         if (run.eosTokenIds.includes(token)) return 'eos';

@@ -1,5 +1,5 @@
 export { generate } from './generate.js';
-export { logSoftmaxInPlace, renormalizeLogits } from './log-softmax.js';
+export { logSoftmaxInPlace, logSoftmaxTerms, renormalizeLogits } from './log-softmax.js';
 export { toPaddedSequences } from './padded.js';
 export { buildProcessors, type PipelineContext } from './pipeline.js';
 export { streamGeneration } from './stream.js';

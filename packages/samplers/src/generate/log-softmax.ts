@@ -7,16 +7,25 @@ import type { LogitsProcessor } from '../types.js';
  * kernels' table `exp` (relative error < 2e-9, terms 80 nats below the max dropped).
  */
 export function logSoftmaxInPlace(row: Float32Array): void {
+  const { max, logSum } = logSoftmaxTerms(row);
+  if (!(max > Number.NEGATIVE_INFINITY) || max === Number.POSITIVE_INFINITY) return;
+  for (let i = 0; i < row.length; i++) row[i] = Math.fround(Math.fround(row[i]! - max) - logSum);
+}
+
+/**
+ * The two terms of a float32 log-softmax: the row's max and `fround(log(sum(exp(x - max))))`, so that
+ * `logp[i] = fround(fround(x[i] - max) - logSum)`. `max` is `-Infinity` for a row without finite entries.
+ */
+export function logSoftmaxTerms(row: Float32Array): { max: number; logSum: number } {
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < row.length; i++) if (row[i]! > max) max = row[i]!;
-  if (!(max > Number.NEGATIVE_INFINITY) || max === Number.POSITIVE_INFINITY) return;
+  if (!(max > Number.NEGATIVE_INFINITY) || max === Number.POSITIVE_INFINITY) return { max, logSum: 0 };
   let sum = 0;
   for (let i = 0; i < row.length; i++) {
     const x = row[i]!;
     if (x > Number.NEGATIVE_INFINITY) sum += expNeg(max - x);
   }
-  const logSum = Math.fround(Math.log(sum));
-  for (let i = 0; i < row.length; i++) row[i] = Math.fround(Math.fround(row[i]! - max) - logSum);
+  return { max, logSum: Math.fround(Math.log(sum)) };
 }
 
 /**

@@ -63,7 +63,10 @@ export function buildProcessors(config: GenerationConfig, context: PipelineConte
   if (eos.length > 0 && config.minNewTokens !== undefined && config.minNewTokens > 0) {
     list.push(minNewTokens(config.minNewTokens));
   }
-  if (config.forcedBosTokenId !== undefined) list.push(forcedBosTokenId(config.forcedBosTokenId));
+  // HF forces BOS when the (padded) length is 1: only when every prompt of the batch is one token long.
+  if (config.forcedBosTokenId !== undefined && context.longestPrompt === 1) {
+    list.push(forcedBosTokenId(config.forcedBosTokenId));
+  }
   if (config.forcedEosTokenId !== undefined) {
     list.push(forcedEosTokenId(config.forcedEosTokenId, context.promptLength + context.budget));
   }

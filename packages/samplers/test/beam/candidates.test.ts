@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CandidateSampler, createRandom, topCandidates } from '../../src/index.js';
+import {
+  CandidateSampler,
+  createRandom,
+  logSoftmaxInPlace,
+  logSoftmaxTerms,
+  topCandidates,
+  topLogSoftmaxCandidates,
+} from '../../src/index.js';
 
 const NEG = Number.NEGATIVE_INFINITY;
 
@@ -24,6 +31,40 @@ describe('topCandidates', () => {
       all.sort((a, c) => (c.score === a.score ? a.index - c.index : c.score > a.score ? 1 : -1));
       expect(count).toBe(k);
       expect(Array.from(indices)).toEqual(all.slice(0, k).map((c) => c.index));
+    }
+  });
+});
+
+describe('topLogSoftmaxCandidates', () => {
+  it('equals log-softmax in place followed by topCandidates, bit for bit', () => {
+    const random = createRandom(21);
+    for (let trial = 0; trial < 30; trial++) {
+      const rows = Array.from({ length: 4 }, () =>
+        Float32Array.from({ length: 300 }, () => (random.next() < 0.1 ? NEG : (random.next() - 0.5) * 30)),
+      );
+      const offsets = Float32Array.from([0, -1.25, -3.5, -1e9]);
+      const terms = rows.map(logSoftmaxTerms);
+      const fusedScores = new Float32Array(8);
+      const fusedIndices = new Int32Array(8);
+      topLogSoftmaxCandidates(
+        rows,
+        terms.map((t) => t.max),
+        terms.map((t) => t.logSum),
+        offsets,
+        8,
+        fusedScores,
+        fusedIndices,
+      );
+      const processed = rows.map((row) => {
+        const copy = row.slice();
+        logSoftmaxInPlace(copy);
+        return copy;
+      });
+      const scores = new Float32Array(8);
+      const indices = new Int32Array(8);
+      topCandidates(processed, offsets, 8, scores, indices);
+      expect(Array.from(fusedIndices)).toEqual(Array.from(indices));
+      expect(Array.from(fusedScores)).toEqual(Array.from(scores));
     }
   });
 });

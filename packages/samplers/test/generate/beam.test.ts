@@ -160,4 +160,20 @@ describe('beam search through generate (hand-computed, see test/beam/beam-search
     expect(result.sequences[1]!.score!).toBeCloseTo(lnProduct(0.2, 0.6) / 4, 5);
     expect(model.sessions[0]!.disposed).toBe(true);
   });
+
+  it('selects the same with and without processors (fused and plain log-softmax paths)', async () => {
+    const noop: LogitsProcessor = { name: 'noop', process: () => {} };
+    const hashRow: LogitsFn = (history) =>
+      Array.from({ length: 10 }, (_, j) => Math.sin(history.reduce((a, t) => a * 31 + t, 7) + j * 1.7) * 3);
+    const config = {
+      numBeams: 3,
+      numReturnSequences: 3,
+      maxNewTokens: 6,
+      eosTokenId: 0,
+      earlyStopping: 'never',
+    } as const;
+    const fused = await generate(new FakeModel(10, hashRow), PROMPTS, config);
+    const plain = await generate(new FakeModel(10, hashRow), PROMPTS, config, { processors: [noop] });
+    expect(fused.sequences).toEqual(plain.sequences);
+  });
 });
