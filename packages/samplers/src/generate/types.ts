@@ -129,7 +129,8 @@ export interface GenerationResult {
 /**
  * One generated token. Greedy and sampling emit them as they are chosen. Beam search emits them once the
  * search has ended, for the returned hypotheses only, since running beams are reordered and replaced until
- * then.
+ * then. A sequence ended by an abort noticed between two steps has no further event: its last event is
+ * not marked `finished`, and `result` holds its finish reason (`'aborted'`).
  */
 export interface TokenEvent {
   /** Index in `result.sequences`. */
