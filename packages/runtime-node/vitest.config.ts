@@ -4,5 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
+    // Tests run real ONNX models on a shared CPU: allow for a slow machine.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });
