@@ -48,8 +48,8 @@ class RowContext implements SelectContext {
  * Greedy decoding and multinomial sampling (HF `_sample`) over a batch of prompts, `numReturnSequences`
  * rows per prompt. Each distinct prompt is prefilled once; its rows are made by `selectRows` after the
  * first step, and finished rows are dropped from the session at once (no forward compute is spent on
- * them). Logits rows are copied into a scratch buffer before processors change them: the session's buffer
- * is never modified.
+ * them). Logits rows are copied into a scratch buffer before processors (or a custom selector) see them:
+ * the session's buffer is never modified.
  */
 export async function runSamplingLoop(run: GenerationRun): Promise<GeneratedSequence[]> {
   const { config, prompts, vocabSize, tracer } = run;
@@ -113,7 +113,8 @@ export async function runSamplingLoop(run: GenerationRun): Promise<GeneratedSequ
       const traced = tracer?.wants(row.sequence) ? tracer : undefined;
       row.context.sync(row.history, r);
       let scores = raw;
-      if (row.processors.length > 0 || traced) {
+      // A custom selector may write into the row: it gets a copy, like the processors.
+      if (row.processors.length > 0 || traced || run.selector) {
         scratch.set(raw);
         scores = scratch;
         traced?.begin(step, row.sequence, row.promptIndex, scores);
