@@ -139,5 +139,18 @@ describe('sampling generate', () => {
     await expect(generate(model, [[1]], { numBeams: 2 }, { selector: last })).rejects.toThrow(
       /cannot be used with numBeams > 1/,
     );
+    // A selector that scribbles on its row must not corrupt the session's buffer (the fake session checks).
+    const scribbler: TokenSelector = {
+      name: 'scribbler',
+      select: (logits) => {
+        logits.fill(0);
+        return 3;
+      },
+    };
+    const scribbled = await generate(model, [[1], [1]], { maxNewTokens: 3 }, { selector: scribbler });
+    expect(scribbled.sequences.map((s) => s.newTokens)).toEqual([
+      [3, 3, 3],
+      [3, 3, 3],
+    ]);
   });
 });
