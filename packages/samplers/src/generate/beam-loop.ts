@@ -24,7 +24,7 @@ interface Item {
  * child and are cloned for extra children. See {@link BeamSearch} for the bookkeeping.
  */
 export async function runBeamLoop(run: GenerationRun): Promise<GeneratedSequence[]> {
-  const { config, prompts, session, vocabSize, tracer } = run;
+  const { config, prompts, session, vocabSize } = run;
   const B = config.numBeams;
   const prefillRowOf = new Map<string, number>();
   const prefillTokens: (readonly number[])[] = [];
@@ -58,19 +58,15 @@ export async function runBeamLoop(run: GenerationRun): Promise<GeneratedSequence
     return { promptIndex, search, sessionRows: new Array<number>(B).fill(prefillRow) };
   });
 
-  const scratch = Array.from({ length: B }, () => new Float32Array(vocabSize));
-  const rowsView: Float32Array[] = new Array(B);
-  const rawViews: Float32Array[] = new Array(B);
-  const maxes = new Float64Array(B);
-  const logSums = new Float64Array(B);
-  const fuseLogSoftmax = !tracer && !config.doSample;
-  const context: MutableContext = {
-    tokens: new Int32Array(0),
-    length: 0,
-    promptLength: 0,
-    row: 0,
-    eosTokenIds: run.eosTokenIds,
+  const buffers: RowBuffers = {
+    scratch: Array.from({ length: B }, () => new Float32Array(vocabSize)),
+    rowsView: new Array(B),
+    rawViews: new Array(B),
+    maxes: new Float64Array(B),
+    logSums: new Float64Array(B),
+    context: { tokens: new Int32Array(0), length: 0, promptLength: 0, row: 0, eosTokenIds: run.eosTokenIds },
   };
+  const context = buffers.context;
   let active = items;
   let feed: readonly (readonly number[])[] = prefillTokens;
   let sessionRowCount = prefillTokens.length;
@@ -88,45 +84,8 @@ export async function runBeamLoop(run: GenerationRun): Promise<GeneratedSequence
     const stillActive: Item[] = [];
     for (const item of active) {
       const { search } = item;
-      const beamsToProcess = step === 0 ? 1 : B;
-      let fused: { maxes: Float64Array; logSums: Float64Array } | undefined;
-      if (fuseLogSoftmax && search.states[0]!.length === 0) {
-        // No processors: select straight from the session's logits with the log-softmax fused in.
-        for (let b = 0; b < beamsToProcess; b++) {
-          const sessionRow = item.sessionRows[b]!;
-          const raw = logits.subarray(sessionRow * vocabSize, (sessionRow + 1) * vocabSize);
-          const { max, logSum } = logSoftmaxTerms(raw);
-          const degenerate = !(max > Number.NEGATIVE_INFINITY) || max === Number.POSITIVE_INFINITY;
-          maxes[b] = degenerate ? 0 : max;
-          logSums[b] = degenerate ? 0 : logSum;
-          rawViews[b] = raw;
-        }
-        for (let b = 0; b < B; b++) {
-          const source = step === 0 ? 0 : b;
-          rowsView[b] = rawViews[source]!;
-          maxes[b] = maxes[source]!;
-          logSums[b] = logSums[source]!;
-        }
-        fused = { maxes, logSums };
-      }
-      for (let b = 0; !fused && b < beamsToProcess; b++) {
-        const sessionRow = item.sessionRows[b]!;
-        const row = scratch[b]!;
-        row.set(logits.subarray(sessionRow * vocabSize, (sessionRow + 1) * vocabSize));
-        const beamRow = item.promptIndex * B + b;
-        const traced = tracer?.wants(beamRow) ? tracer : undefined;
-        traced?.begin(step, beamRow, item.promptIndex, row);
-        logSoftmaxInPlace(row);
-        traced?.stage('logSoftmax', row);
-        setContext(context, search.beams[b]!, sessionRow);
-        for (const processor of search.states[b]!) {
-          processor.process(row, context);
-          traced?.stage(processor.name, row);
-        }
-        traced?.end(null);
-      }
-      if (!fused) for (let b = 0; b < B; b++) rowsView[b] = scratch[step === 0 ? 0 : b]!;
-      const candidates = search.selectCandidates(rowsView, run.random, fused);
+      const fused = prepareRows(item, logits, step, buffers, run);
+      const candidates = search.selectCandidates(buffers.rowsView, run.random, fused);
       const beamsBefore = search.beams;
       const { parents, tokens } = search.step(candidates, (beam, token) => {
         if (run.eosTokenIds.includes(token)) return 'eos';
@@ -186,6 +145,74 @@ export async function runBeamLoop(run: GenerationRun): Promise<GeneratedSequence
 }
 
 type MutableContext = { -readonly [K in keyof ProcessContext]: ProcessContext[K] };
+
+/** Buffers reused by every step of the beam loop. */
+interface RowBuffers {
+  /** One processed row per beam. */
+  readonly scratch: Float32Array[];
+  /** What each beam's candidates are read from this step (beam 0's row for all beams on the first step). */
+  readonly rowsView: Float32Array[];
+  readonly rawViews: Float32Array[];
+  readonly maxes: Float64Array;
+  readonly logSums: Float64Array;
+  readonly context: MutableContext;
+}
+
+/**
+ * Fills `buffers.rowsView` with each running beam's scores for this step. Without processors (and without
+ * tracing or sampling) the views are the session's raw logits and the returned log-softmax terms are fused
+ * into the candidate selection; otherwise each beam's logits are copied, log-softmaxed and processed.
+ * On the first step only beam 0 is computed: every beam still holds the prompt.
+ */
+function prepareRows(
+  item: Item,
+  logits: Float32Array,
+  step: number,
+  buffers: RowBuffers,
+  run: GenerationRun,
+): { maxes: Float64Array; logSums: Float64Array } | undefined {
+  const { search } = item;
+  const { vocabSize, tracer, config } = run;
+  const B = search.numBeams;
+  const beamsToProcess = step === 0 ? 1 : B;
+  const { scratch, rowsView, rawViews, maxes, logSums, context } = buffers;
+  if (!tracer && !config.doSample && search.states[0]!.length === 0) {
+    for (let b = 0; b < beamsToProcess; b++) {
+      const sessionRow = item.sessionRows[b]!;
+      const raw = logits.subarray(sessionRow * vocabSize, (sessionRow + 1) * vocabSize);
+      const { max, logSum } = logSoftmaxTerms(raw);
+      const degenerate = !(max > Number.NEGATIVE_INFINITY) || max === Number.POSITIVE_INFINITY;
+      maxes[b] = degenerate ? 0 : max;
+      logSums[b] = degenerate ? 0 : logSum;
+      rawViews[b] = raw;
+    }
+    for (let b = 0; b < B; b++) {
+      const source = step === 0 ? 0 : b;
+      rowsView[b] = rawViews[source]!;
+      maxes[b] = maxes[source]!;
+      logSums[b] = logSums[source]!;
+    }
+    return { maxes, logSums };
+  }
+  for (let b = 0; b < beamsToProcess; b++) {
+    const sessionRow = item.sessionRows[b]!;
+    const row = scratch[b]!;
+    row.set(logits.subarray(sessionRow * vocabSize, (sessionRow + 1) * vocabSize));
+    const beamRow = item.promptIndex * B + b;
+    const traced = tracer?.wants(beamRow) ? tracer : undefined;
+    traced?.begin(step, beamRow, item.promptIndex, row);
+    logSoftmaxInPlace(row);
+    traced?.stage('logSoftmax', row);
+    setContext(context, search.beams[b]!, sessionRow);
+    for (const processor of search.states[b]!) {
+      processor.process(row, context);
+      traced?.stage(processor.name, row);
+    }
+    traced?.end(null);
+  }
+  for (let b = 0; b < B; b++) rowsView[b] = scratch[step === 0 ? 0 : b]!;
+  return undefined;
+}
 
 function setContext(context: MutableContext, history: TokenBuffer, row: number): void {
   context.tokens = history.data;
