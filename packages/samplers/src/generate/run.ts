@@ -34,7 +34,10 @@ export interface GenerationRun {
   readonly markPrefillDone: () => void;
 }
 
-/** Builds one result sequence, decoding its text when a decoder was given. */
+/**
+ * Builds one result sequence, decoding its text when a decoder was given: without a final EOS token, and
+ * cut before the stop string that ended it (`matchedStopString`, or the first stop string in the text).
+ */
 export function makeSequence(
   run: GenerationRun,
   promptIndex: number,
@@ -42,6 +45,7 @@ export function makeSequence(
   promptLength: number,
   finishReason: FinishReason,
   score: number | null,
+  matchedStopString?: string,
 ): GeneratedSequence {
   const all = Array.from(tokens);
   const newTokens = all.slice(promptLength);
@@ -62,8 +66,13 @@ export function makeSequence(
         : newTokens;
     let text = run.decode(textTokens);
     if (finishReason === 'stop' && run.stopMatcher) {
-      const cut = cutBeforeStopString(text, run.stopMatcher.stopStrings);
-      const stopString = run.stopMatcher.stopStrings.find((stop) => text.startsWith(stop, cut.length));
+      // The matcher saw the stop string in a window of the last tokens; find it in the whole text.
+      const cut = cutBeforeStopString(
+        text,
+        matchedStopString ? [matchedStopString] : run.stopMatcher.stopStrings,
+      );
+      const stopString =
+        matchedStopString ?? run.stopMatcher.stopStrings.find((stop) => text.startsWith(stop, cut.length));
       if (stopString !== undefined) sequence.stopString = stopString;
       text = cut;
     }

@@ -163,6 +163,7 @@ export async function runSamplingLoop(run: GenerationRun): Promise<GeneratedSequ
       row.history.promptLength,
       row.finishReason ?? 'length',
       null,
+      row.stopString,
     ),
   );
 }
