@@ -24,7 +24,7 @@ Common options:
   --quiet                           no progress output
   -h, --help`;
 
-function integer(name: string, text: string | undefined): number | undefined {
+function numberOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isFinite(value)) throw new Error(`--${name} must be a number, got ${JSON.stringify(text)}`);
@@ -83,13 +83,15 @@ async function main(argv: string[]): Promise<number> {
     ...(values.overwrite ? { overwrite: true } : {}),
     ...(values['external-data-threshold'] === undefined
       ? {}
-      : { externalDataThreshold: integer('external-data-threshold', values['external-data-threshold'])! }),
+      : {
+          externalDataThreshold: numberOption('external-data-threshold', values['external-data-threshold'])!,
+        }),
   };
   const onProgress = progressPrinter(values.quiet ?? false);
   const started = performance.now();
   let result: BuildResult;
   if (command === 'convert' && rest.length === 2) {
-    const nHead = integer('n-head', values['n-head']);
+    const nHead = numberOption('n-head', values['n-head']);
     result = await convertCheckpoint(rest[0]!, rest[1]!, {
       ...common,
       ...(nHead === undefined ? {} : { config: { nHead } }),
@@ -101,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     if (!preset) throw new Error(`--preset must be one of ${Object.keys(MODEL_PRESETS).join(', ')}`);
     const overrides: Partial<Gpt2Config> = {};
     const set = (key: keyof Gpt2Config, flag: string) => {
-      const value = integer(flag, values[flag as keyof typeof values] as string | undefined);
+      const value = numberOption(flag, values[flag as keyof typeof values] as string | undefined);
       if (value !== undefined) (overrides as Record<string, number>)[key] = value;
     };
     set('nLayer', 'layers');
@@ -109,8 +111,8 @@ async function main(argv: string[]): Promise<number> {
     set('nEmbd', 'embd');
     set('nPositions', 'positions');
     set('vocabSize', 'vocab');
-    const seed = integer('seed', values.seed);
-    const range = integer('initializer-range', values['initializer-range']);
+    const seed = numberOption('seed', values.seed);
+    const range = numberOption('initializer-range', values['initializer-range']);
     result = await buildGpt2Model({
       outDir: rest[0]!,
       config: { ...preset.config, ...overrides },
