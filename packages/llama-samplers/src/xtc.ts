@@ -39,7 +39,7 @@ export const xtcOptionSpecs = [
     type: 'integer',
     min: 0,
     max: Number.MAX_SAFE_INTEGER,
-    help: "Seed of XTC's own coin (processors get no random source); omitted: a fresh random seed.",
+    help: "Seed of XTC's own coin; omitted: the generation's seeded random source (a fresh seed when called alone).",
   },
 ] as const satisfies readonly OptionSpec[];
 
@@ -51,7 +51,11 @@ export interface XtcOptions {
   readonly threshold?: number;
   /** Act only if at least this many tokens remain. Default 1. */
   readonly minKeep?: number;
-  /** Seed of the coin flips. Default: a fresh seed from `randomSeed()` (see {@link XtcProcessor.seed}). */
+  /**
+   * Seed of XTC's own coin. Default: the coin is drawn from the generation's random source (`ctx.random`,
+   * seeded by `GenerationConfig.seed`), or, called outside `generate()`, from a fresh seed (see
+   * {@link XtcProcessor.seed}).
+   */
   readonly seed?: number;
 }
 
@@ -61,9 +65,9 @@ export interface XtcOptions {
  * model avoids its most predictable continuations while staying coherent. It only acts when at least two
  * tokens reach the threshold and at least `minKeep` tokens remain.
  *
- * The coin is its own seeded generator: a {@link LogitsProcessor} is not given the generation's random
- * source. Clones copy the generator's state (like llama.cpp), so the rows of a batch made by cloning
- * one instance flip the same coins; `reset()` restarts from the seed.
+ * The coin comes from the generation's random source (`ctx.random`), so `GenerationConfig.seed` replays a
+ * run. With an explicit `seed` option, or when called outside `generate()`, XTC flips its own seeded
+ * generator instead; clones copy that generator's state (like llama.cpp) and `reset()` restarts it.
  */
 export class XtcProcessor implements LogitsProcessor {
   readonly name = 'xtc';
@@ -73,6 +77,7 @@ export class XtcProcessor implements LogitsProcessor {
   /** The seed of the coin flips (given or drawn), to replay a run. */
   readonly seed: number;
   #random: SplitMix64;
+  #ownCoin: boolean;
   readonly #topChoices: number[] = [];
 
   constructor(options: XtcOptions = {}) {
@@ -80,12 +85,13 @@ export class XtcProcessor implements LogitsProcessor {
     this.probability = resolved.probability;
     this.threshold = resolved.threshold;
     this.minKeep = resolved.minKeep;
+    this.#ownCoin = resolved.seed !== undefined;
     this.seed = resolved.seed ?? randomSeed();
     this.#random = new SplitMix64(this.seed);
   }
 
   /** Flips the coin and, if it says so, removes the top choices but the least likely one, in place. */
-  process(logits: Float32Array, _ctx?: ProcessContext): void {
+  process(logits: Float32Array, ctx?: ProcessContext): void {
     if (this.probability <= 0 || this.threshold > 0.5) return;
     let max = Number.NEGATIVE_INFINITY;
     let candidates = 0;
@@ -97,7 +103,8 @@ export class XtcProcessor implements LogitsProcessor {
       }
     }
     if (candidates < 2) return;
-    if (this.#random.next() > this.probability) return;
+    const coin = this.#ownCoin ? this.#random : (ctx?.random ?? this.#random);
+    if (coin.next() > this.probability) return;
 
     const top = this.#topChoices;
     top.length = 0;
@@ -136,6 +143,7 @@ export class XtcProcessor implements LogitsProcessor {
       seed: this.seed,
     });
     copy.#random = this.#random.clone();
+    copy.#ownCoin = this.#ownCoin;
     return copy;
   }
 }

@@ -40,6 +40,25 @@ describe('XTC inside generate()', () => {
     ]);
   });
 
+  it('without its own seed, flips the coin from the generation random source: the config seed replays it', async () => {
+    // Greedy picks 0 when XTC rests and 1 when it acts (probability 0.5), so the tokens spell the coin flips.
+    const run = (seed: number) =>
+      generate(
+        model,
+        [[2]],
+        { maxNewTokens: 24, seed },
+        { warpers: [xtc({ probability: 0.5, threshold: 0.2 })] },
+      );
+    const first = (await run(11)).sequences[0]!.newTokens;
+    expect((await run(11)).sequences[0]!.newTokens).toEqual(first);
+    expect(new Set(first)).toEqual(new Set([0, 1]));
+    const others = await Promise.all(
+      [12, 13, 14].map(async (seed) => (await run(seed)).sequences[0]!.newTokens.join()),
+    );
+    // Two seeds flipping the same 24 fair coins: probability 2^-24 each.
+    expect(new Set([first.join(), ...others]).size).toBe(4);
+  });
+
   it('works the same when created through the registry from command-line strings', async () => {
     const registry = createSamplerRegistry();
     register(registry);

@@ -20,6 +20,11 @@ export interface ProcessContext {
   readonly row: number;
   /** The end-of-sequence token ids of this generation (may be empty). */
   readonly eosTokenIds: readonly number[];
+  /**
+   * The generation's seeded random source, for processors that draw (XTC). Always set inside `generate()`;
+   * absent when a processor is called on its own.
+   */
+  readonly random?: RandomSource;
 }
 
 /**

@@ -41,6 +41,7 @@ export async function runBeamLoop(run: GenerationRun): Promise<GeneratedSequence
       promptLength: prompt.length,
       longestPrompt: run.longestPrompt,
       ...(run.userProcessors ? { userProcessors: run.userProcessors } : {}),
+      ...(run.userWarpers ? { userWarpers: run.userWarpers } : {}),
     });
     const search = new BeamSearch<LogitsProcessor[]>(
       prompt,

@@ -124,6 +124,7 @@ export async function runGeneration(
     stopMatcher,
     tracer,
     userProcessors: options.processors,
+    userWarpers: options.warpers,
     selector: options.selector,
     emit,
     waitForConsumer,

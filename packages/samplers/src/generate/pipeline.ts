@@ -35,6 +35,8 @@ export interface PipelineContext {
   readonly longestPrompt: number;
   /** Extra user processors, run after the history processors and before the warpers. */
   readonly userProcessors?: readonly LogitsProcessor[];
+  /** Extra user warpers, run after the built-in warpers (whether or not sampling). */
+  readonly userWarpers?: readonly LogitsProcessor[];
 }
 
 /**
@@ -45,7 +47,8 @@ export interface PipelineContext {
  * 2. the user's processors;
  * 3. when sampling, the warpers temperature, topK, topP, minP, typicalP, epsilonCutoff, etaCutoff, each
  *    skipped at its neutral value, with `minTokensToKeep` 1, or in beam search 1 + #eos (2 without EOS);
- * 4. renormalizeLogits (log-softmax) when asked.
+ * 4. the user's warpers (plugins registered with `stage: 'warper'`, such as XTC);
+ * 5. renormalizeLogits (log-softmax) when asked.
  *
  * Length options count the prompt as the longest prompt of the batch (HF's left-padded length): for this
  * prompt, `minLength` becomes `minLength - (longest - promptLength)` and forcedEosTokenId fires at
@@ -89,6 +92,7 @@ export function buildProcessors(config: GenerationConfig, context: PipelineConte
     if (config.epsilonCutoff > 0) list.push(epsilonCutoff(config.epsilonCutoff, keep));
     if (config.etaCutoff > 0) list.push(etaCutoff(config.etaCutoff, keep));
   }
+  if (context.userWarpers) list.push(...context.userWarpers);
   if (config.renormalizeLogits) list.push(renormalizeLogits());
   return list;
 }

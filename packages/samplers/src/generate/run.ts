@@ -22,6 +22,7 @@ export interface GenerationRun {
   readonly stopMatcher: StopStringMatcher | undefined;
   readonly tracer: Tracer | undefined;
   readonly userProcessors: readonly LogitsProcessor[] | undefined;
+  readonly userWarpers: readonly LogitsProcessor[] | undefined;
   readonly selector: TokenSelector | undefined;
   readonly emit: ((event: TokenEvent) => void) | undefined;
   /** Streaming: resolves once the consumer took the events emitted so far. */

@@ -73,6 +73,7 @@ export async function runSamplingLoop(run: GenerationRun): Promise<GeneratedSequ
       promptLength: prompt.length,
       longestPrompt: run.longestPrompt,
       ...(run.userProcessors ? { userProcessors: run.userProcessors } : {}),
+      ...(run.userWarpers ? { userWarpers: run.userWarpers } : {}),
     });
     for (let copy = 0; copy < perPrompt; copy++) {
       const history = new TokenBuffer(prompt, prompt.length + Math.min(run.budget, 256));

@@ -31,6 +31,12 @@ export interface GenerateOptions {
    * the token was appended: `ctx.tokens[ctx.length - 1] === token`.
    */
   readonly processors?: readonly LogitsProcessor[];
+  /**
+   * Extra warpers, run after the built-in warpers (temperature ... etaCutoff), as llama.cpp runs XTC after
+   * top-k / top-p / min-p. Plugin samplers registered with `stage: 'warper'` belong here; they run whether or
+   * not `doSample` is set.
+   */
+  readonly warpers?: readonly LogitsProcessor[];
   /** A custom token selector replacing greedy / sampling (not with beam search). */
   readonly selector?: TokenSelector;
   /** Record a per-step trace of what every processor did (off by default, and free when off). */
