@@ -135,7 +135,7 @@ export const logitBias: Validator = (option, value, hint) => {
       : typeof value === 'object' && value !== null && !Array.isArray(value)
         ? Object.entries(value).map(([key, bias]) => [key === '' ? Number.NaN : Number(key), bias])
         : undefined;
-  if (!entries || !entries.every(([id, bias]) => isTokenId(id) && isFiniteNumber(bias))) {
+  if (!entries?.every(([id, bias]) => isTokenId(id) && isFiniteNumber(bias))) {
     throw new InvalidOptionError(
       option,
       value,
