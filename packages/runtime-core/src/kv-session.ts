@@ -4,6 +4,7 @@ import type { DecoderGraph } from './decoder-graph.js';
 import { ModelDisposedError, SessionUsageError } from './errors.js';
 import { float16ToFloat32 } from './float16.js';
 import { disposeTensor, type InferenceSession, type OrtModule, type Tensor } from './ort.js';
+import { gatherRows, type RowData } from './row-gather.js';
 
 /** What a {@link KvCacheSession} needs from the loaded model. */
 export interface KvSessionModel {
@@ -17,7 +18,7 @@ export interface KvSessionModel {
   readonly padTokenId: number;
 }
 
-type FloatData = Float32Array | Uint16Array;
+type FloatData = RowData;
 
 /**
  * One generation's use of a GPT-2 ONNX decoder: the `ModelSession` of `@nucleus/samplers`, owning a KV
@@ -35,7 +36,7 @@ type FloatData = Float32Array | Uint16Array;
  *   contiguous range of rows is a zero-copy view, the identity is free).
  *
  * Sessions of one model share its `InferenceSession` but nothing else, so concurrent generations are
- * independent.
+ * independent. One session takes one step at a time; a step the ONNX runtime fails disposes the session.
  */
 export class KvCacheSession implements ModelSession {
   readonly vocabSize: number;
@@ -43,6 +44,7 @@ export class KvCacheSession implements ModelSession {
   readonly #mask = new AttentionMask();
   #rows = 0;
   #started = false;
+  #running = false;
   #disposed = false;
   #pastLength = 0;
   /** Per layer: key then value. Empty before the first step. */
@@ -50,6 +52,7 @@ export class KvCacheSession implements ModelSession {
   /** The position id the next token of each row gets. */
   #nextPosition = new Float64Array(0);
   #logitsTensor: Tensor | undefined;
+  #gatherScratch: RowData | undefined;
   #logitsBuffer = new Float32Array(0);
   #idsBuffer = new BigInt64Array(0);
   #positionsBuffer = new BigInt64Array(0);
@@ -101,16 +104,23 @@ export class KvCacheSession implements ModelSession {
       }
     }
 
+    if (this.#running)
+      throw new SessionUsageError('step was called while the previous step was still running');
     const feeds = this.#buildFeeds(tokens, lengths, columns);
     const { graph, session } = this.#model;
     const fetches: string[] = ['logits'];
     for (const layer of graph.layers) fetches.push(layer.presentKey, layer.presentValue);
     let outputs: InferenceSession.ReturnType;
+    this.#running = true;
     try {
       outputs = await session.run(feeds, fetches);
     } catch (error) {
       if (this.#disposed) throw new ModelDisposedError('generation session');
+      // The mask already has this step's columns: the session cannot go on consistently.
+      this.dispose();
       throw error;
+    } finally {
+      this.#running = false;
     }
     if (this.#disposed) {
       for (const name of fetches) disposeTensor(outputs[name] as Tensor | undefined);
@@ -135,6 +145,7 @@ export class KvCacheSession implements ModelSession {
   selectRows(rows: readonly number[]): void {
     if (this.#disposed) throw new ModelDisposedError('generation session');
     if (!this.#started) throw new SessionUsageError('selectRows needs a first step to have run');
+    if (this.#running) throw new SessionUsageError('selectRows was called while a step was running');
     const current = this.#rows;
     let identity = rows.length === current;
     let contiguous = true;
@@ -155,25 +166,24 @@ export class KvCacheSession implements ModelSession {
     for (const tensor of this.#past) {
       const [, heads, length, headDim] = tensor.dims as [number, number, number, number];
       const rowSize = heads * length * headDim;
-      const data = tensor.data as FloatData;
-      let gathered: FloatData;
+      const data = tensor.data as RowData;
+      let gathered: RowData;
       if (contiguous) {
         const start = rows.length === 0 ? 0 : rows[0]! * rowSize;
         gathered = data.subarray(start, start + rows.length * rowSize);
       } else {
-        gathered =
-          data instanceof Float32Array
-            ? new Float32Array(rows.length * rowSize)
-            : new Uint16Array(rows.length * rowSize);
-        for (let i = 0; i < rows.length; i++) {
-          const source = rows[i]! * rowSize;
-          gathered.set(data.subarray(source, source + rowSize), i * rowSize);
-        }
+        ({ data: gathered, scratch: this.#gatherScratch } = gatherRows(
+          data,
+          rowSize,
+          current,
+          rows,
+          this.#gatherScratch,
+        ));
       }
+      // Disposing a CPU tensor drops its hold on the data; a view or an in-place gather keeps what it needs.
+      disposeTensor(tensor);
       past.push(floatTensor(ort, gathered, [rows.length, heads, length, headDim]));
     }
-    // A view keeps the data it needs alive on its own, so the old tensors can go in every case.
-    for (const tensor of this.#past) disposeTensor(tensor);
     this.#past = past;
     this.#mask.selectRows(rows);
     const positions = new Float64Array(rows.length);

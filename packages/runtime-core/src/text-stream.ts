@@ -20,7 +20,9 @@ export interface TextTokenEvent extends TokenEvent {
   /**
    * Text this token adds to its sequence. Empty while a character is still incomplete (its UTF-8 bytes
    * span several tokens) or while the text might be the start of a stop string; the sequence's last event
-   * carries everything held back. The deltas of a sequence concatenate to its final `text`.
+   * carries everything held back. The deltas of a sequence concatenate to its final `text`, except when
+   * an abort ends the generation between two steps: then there is no closing event, and what is still held
+   * back (an incomplete character, a possible stop-string start) is only in the result's `text`.
    */
   readonly text: string;
 }

@@ -92,6 +92,10 @@ describe('KvCacheSession', () => {
       await expect(session.step([Array(128).fill(5), [1]])).rejects.toMatchObject({
         code: 'PROMPT_TOO_LONG',
       });
+      const running = session.step([[3], [4]]);
+      await expect(session.step([[3], [4]])).rejects.toThrow(/while the previous step was still running/);
+      expect(() => session.selectRows([1, 0])).toThrow(/while a step was running/);
+      await running;
       session.dispose();
       await expect(session.step([[1], [2]])).rejects.toThrow(ModelDisposedError);
       session.dispose();

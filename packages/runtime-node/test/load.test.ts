@@ -175,6 +175,10 @@ describe('errors while generating', () => {
     await iterator.next();
     expect(model.liveSessions).toBe(1);
     await model.dispose();
+    const drain = async () => {
+      while (!(await iterator.next()).done);
+    };
+    await expect(drain()).rejects.toThrow(ModelDisposedError);
     await expect(stream.result).rejects.toThrow(ModelDisposedError);
     expect(model.liveSessions).toBe(0);
     expect(model.disposed).toBe(true);
