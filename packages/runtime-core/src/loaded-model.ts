@@ -8,6 +8,7 @@ import {
   resolveGenerationConfig,
   streamGeneration,
 } from '@nucleus/samplers';
+import type { DecoderGraph } from './decoder-graph.js';
 import type { OnnxDecoderModel } from './decoder-model.js';
 import { ModelDisposedError } from './errors.js';
 import type { KvCacheSession } from './kv-session.js';
@@ -84,6 +85,11 @@ export class LoadedModel implements DecoderModel {
   /** Whether {@link dispose} was called. */
   get disposed(): boolean {
     return this.decoder.disposed;
+  }
+
+  /** What the ONNX graph declares: inputs fed (`position_ids`, `use_cache_branch`), cache layout and types. */
+  get graph(): DecoderGraph {
+    return this.decoder.graph;
   }
 
   /** Generation sessions currently open (each `generate`/`stream` call holds one while it runs). */

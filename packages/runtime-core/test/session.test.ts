@@ -9,7 +9,7 @@ import {
   type Tensor,
 } from '../src/index.js';
 import { directorySource } from './support/fs-source.js';
-import { mergedDecoderOrt } from './support/graph-variants.js';
+import { float16Ort, mergedDecoderOrt } from './support/graph-variants.js';
 import { tinyModelDir } from './support/models.js';
 import { recordingOrt } from './support/recording-ort.js';
 
@@ -151,6 +151,35 @@ describe('older graph layouts', () => {
       expect(runs[0]!.fed).not.toContain('position_ids');
     } finally {
       await old.dispose();
+    }
+  });
+});
+
+describe('float16 exports', () => {
+  it('feeds float16 caches, gathers them, and reads float16 logits (within fp16 rounding of fp32)', async () => {
+    const half = await loadModelWith(float16Ort(), directorySource(dir), { threads: 1 });
+    expect(half.graph.kvType).toBe('float16');
+    const run = async (m: LoadedModel) => {
+      const session = m.createSession();
+      try {
+        await session.step(prompts);
+        session.selectRows([2, 0, 0]);
+        return (await session.step([[13], [13], [11]])).slice();
+      } finally {
+        session.dispose();
+      }
+    };
+    try {
+      const [fp16, fp32] = [await run(half), await run(model)];
+      expect(maxAbsDiff(fp16, fp32)).toBeLessThan(0.05);
+      expect(maxAbsDiff(fp16, fp32)).toBeGreaterThan(0); // the fp16 path did round
+      const result = await half.generate(
+        { inputIds: prompts },
+        { maxNewTokens: 4, numBeams: 2, eosTokenId: [] },
+      );
+      expect(result.sequences).toHaveLength(3);
+    } finally {
+      await half.dispose();
     }
   });
 });

@@ -54,3 +54,90 @@ export function mergedDecoderOrt(): { ort: OrtModule; runs: VariantRun[] } {
   };
   return { ort: { InferenceSession: { create }, Tensor: ort.Tensor } as OrtModule, runs };
 }
+
+/** The IEEE-754 half-precision bits of `value`, rounded to nearest even. */
+export function toFloat16Bits(value: number): number {
+  const f32 = new Float32Array([value]);
+  const bits = new Uint32Array(f32.buffer)[0]!;
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  let mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
+  const e = exponent - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - e;
+    let half = mantissa >> shift;
+    const rest = mantissa & ((1 << shift) - 1);
+    const middle = 1 << (shift - 1);
+    if (rest > middle || (rest === middle && half & 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mantissa >> 13);
+  const rest = mantissa & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
+  return sign | half;
+}
+
+/**
+ * Presents the fp32 export as an fp16 one: float16 past inputs, present outputs and logits (raw bits in
+ * Uint16Array, as onnxruntime-node hands them over), converting around the real fp32 session.
+ */
+export function float16Ort(): OrtModule {
+  const create = async (model: string | Uint8Array, options?: InferenceSession.SessionOptions) => {
+    const session =
+      typeof model === 'string'
+        ? await ort.InferenceSession.create(model, options)
+        : await ort.InferenceSession.create(model, options);
+    const asHalf = (meta: InferenceSession.ValueMetadata) =>
+      meta.isTensor && meta.type === 'float32' ? { ...meta, type: 'float16' as const } : meta;
+    const inputMetadata = session.inputMetadata.map(asHalf);
+    const outputMetadata = session.outputMetadata.map(asHalf);
+    const run = async (feeds: InferenceSession.FeedsType, fetches: InferenceSession.FetchesType) => {
+      const converted: Record<string, ort.Tensor> = {};
+      for (const [name, value] of Object.entries(feeds)) {
+        const tensor = value as Tensor;
+        if (tensor.type === 'float32') throw new Error(`${name} was fed as float32 to a float16 graph`);
+        converted[name] =
+          tensor.type === 'float16'
+            ? new ort.Tensor(
+                'float32',
+                Float32Array.from(tensor.data as Uint16Array, halfToFloat),
+                tensor.dims,
+              )
+            : (tensor as ort.Tensor);
+      }
+      const out = await session.run(converted, fetches);
+      const result: Record<string, ort.Tensor> = {};
+      for (const [name, value] of Object.entries(out)) {
+        result[name] = new ort.Tensor(
+          'float16',
+          Uint16Array.from(value.data as Float32Array, toFloat16Bits),
+          value.dims,
+        );
+      }
+      return result;
+    };
+    return new Proxy(session, {
+      get(target, key, receiver) {
+        if (key === 'run') return run;
+        if (key === 'inputMetadata') return inputMetadata;
+        if (key === 'outputMetadata') return outputMetadata;
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  };
+  return { InferenceSession: { create }, Tensor: ort.Tensor } as OrtModule;
+}
+
+function halfToFloat(bits: number): number {
+  const exponent = (bits >> 10) & 0x1f;
+  const mantissa = bits & 0x3ff;
+  const sign = bits & 0x8000 ? -1 : 1;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 31) return mantissa ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
