@@ -5,9 +5,11 @@
  * @packageDocumentation
  */
 export { EXP_LAST_BIN, EXP_NEG_CUTOFF, EXP_STEPS_PER_NAT, EXP_TABLE, expNeg } from './exp.js';
-export { binCount, binMass, type CutBin, findCutBin, reserveCutCandidates } from './mass-bins.js';
+export { binCount, binMass, type CutBin, clearBins, findCutBin, reserveCutCandidates } from './mass-bins.js';
+export { NEAR_MAX_BUDGET, NearMaxScan, nearMax } from './near-max.js';
 export {
   type ExpSums,
+  expSum,
   expSums,
   logSumExp,
   maxOf,

@@ -2,8 +2,8 @@
  * Shared machinery of the cumulative-mass cuts (top-p, typical-p): tokens are ordered by a key (for
  * top-p the distance below the max, for typical-p the distance from the entropy), the cut is the first
  * position where the cumulative probability reaches the target mass and at least `minKeep` tokens are
- * in. Instead of sorting the vocabulary, tokens go to bins of width 1/64 nat of their key; a walk over
- * the bins finds the one bin that holds the cut; only that bin's tokens get sorted.
+ * in. Instead of sorting, tokens go to bins of width 1/64 nat of their key; a walk over the bins finds
+ * the one bin that holds the cut; only that bin's tokens get sorted.
  *
  * @packageDocumentation
  */
@@ -15,9 +15,15 @@ export const binMass: Float64Array = new Float64Array(EXP_LAST_BIN + 1);
 /** Token count per bin. */
 export const binCount: Int32Array = new Int32Array(EXP_LAST_BIN + 1);
 
+/** Clears bins `0 .. bins - 1` (all of them by default). */
+export function clearBins(bins: number = EXP_LAST_BIN + 1): void {
+  binMass.fill(0, 0, bins);
+  binCount.fill(0, 0, bins);
+}
+
 /** Result of {@link findCutBin}: everything in bins before `bin` is kept, after it removed. */
 export interface CutBin {
-  /** The bin holding the cut, or -1 if the target is never reached (rounding): keep everything. */
+  /** The bin holding the cut, or -1 if the target is not reached in the bins searched. */
   bin: number;
   /** Mass of the bins before `bin`. */
   massBefore: number;
@@ -28,16 +34,22 @@ export interface CutBin {
 const cut: CutBin = { bin: -1, massBefore: 0, countBefore: 0 };
 
 /**
- * The first bin (in key order) at which the cumulative mass reaches `targetMass` and the cumulative
- * count reaches `minKeep`. Returns a shared object, overwritten by the next call.
+ * The first bin among `0 .. bins - 1` at which the cumulative mass reaches `targetMass` and the
+ * cumulative count reaches `minKeep`. Returns a shared object, overwritten by the next call.
  */
-export function findCutBin(targetMass: number, minKeep: number): Readonly<CutBin> {
+export function findCutBin(
+  targetMass: number,
+  minKeep: number,
+  bins: number = EXP_LAST_BIN + 1,
+): Readonly<CutBin> {
+  const massOf = binMass;
+  const countOf = binCount;
   let mass = 0;
   let count = 0;
   cut.bin = -1;
-  for (let bin = 0; bin <= EXP_LAST_BIN; bin++) {
-    const binTotal = mass + binMass[bin]!;
-    const binTokens = count + binCount[bin]!;
+  for (let bin = 0; bin < bins; bin++) {
+    const binTotal = mass + massOf[bin]!;
+    const binTokens = count + countOf[bin]!;
     if (binTotal >= targetMass && binTokens >= minKeep) {
       cut.bin = bin;
       break;

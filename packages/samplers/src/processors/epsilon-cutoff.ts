@@ -1,4 +1,5 @@
-import { expSums, maxOf } from '../kernels/reduce.js';
+import { EXP_NEG_CUTOFF } from '../kernels/exp.js';
+import { nearMax } from '../kernels/near-max.js';
 import { kthLargest } from '../kernels/select.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
@@ -6,8 +7,9 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
 /**
  * Epsilon sampling (HF `EpsilonLogitsWarper`): removes every token whose probability is below `e`,
  * except the best `minTokensToKeep` (with every token tied with the last of them: on an all-equal row
- * nothing is removed). `e = 0` is neutral. Computed in log space: one max pass, one pass of fast `exp`
- * sums, one removal pass.
+ * nothing is removed). `e = 0` is neutral. Computed in log space (`x < max + ln(e * z)`): one max pass,
+ * one pass of fast `exp` sums that also shortlists the tokens near the max, then the row is rebuilt from
+ * the shortlist (or, if the cut reaches beyond it, one removal pass).
  *
  * @param e - a number in [0, 1).
  * @throws {@link InvalidOptionError} if `e` is outside [0, 1) or `minTokensToKeep` is not an integer >= 1.
@@ -22,19 +24,22 @@ export function epsilonCutoff(e: number, options?: MinTokensToKeepOptions): Logi
   requireNumber('epsilonCutoff', e, 'a number in [0, 1)', (x) => x >= 0 && x < 1);
   const minKeep = readMinTokensToKeep(options);
   if (e === 0) return { name: 'epsilonCutoff', process() {} };
+  const hint = { window: 16 };
   return {
     name: 'epsilonCutoff',
     process(logits) {
-      const max = maxOf(logits);
+      nearMax.scan(logits, hint.window, false);
+      const max = nearMax.max;
       if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
-      removeBelowProbability(logits, max, expSums(logits, max).z, e, minKeep);
+      removeBelowProbability(logits, max, nearMax.z, e, minKeep, hint);
     },
   };
 }
 
 /**
  * Removes the tokens with `probability < cutoff` (`probability = exp(x - max) / z`) unless they score at
- * least the `minKeep`-th largest score. Shared by epsilon and eta sampling.
+ * least the `minKeep`-th largest score. Uses the shortlist of the `nearMax` scan that computed `z` when the
+ * threshold falls inside it. Shared by epsilon and eta sampling.
  */
 export function removeBelowProbability(
   logits: Float32Array,
@@ -42,9 +47,19 @@ export function removeBelowProbability(
   z: number,
   cutoff: number,
   minKeep: number,
+  hint: { window: number },
 ): void {
   let threshold = max + Math.log(z * cutoff);
   const kth = minKeep === 1 ? max : kthLargest(logits, Math.min(minKeep, logits.length));
   if (kth < threshold) threshold = kth;
-  for (let i = 0; i < logits.length; i++) if (logits[i]! < threshold) logits[i] = Number.NEGATIVE_INFINITY;
+  const depth = max - threshold;
+  const { indices, values, count, windowBins, overflow } = nearMax;
+  if (!overflow && depth < windowBins / 64) {
+    // Every kept token is shortlisted: clear the row and write them back.
+    logits.fill(Number.NEGATIVE_INFINITY);
+    for (let j = 0; j < count; j++) if (values[j]! >= threshold) logits[indices[j]!] = values[j]!;
+  } else {
+    for (let i = 0; i < logits.length; i++) if (logits[i]! < threshold) logits[i] = Number.NEGATIVE_INFINITY;
+  }
+  hint.window = Math.min(EXP_NEG_CUTOFF, 1.25 * depth + 2);
 }

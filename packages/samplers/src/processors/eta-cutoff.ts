@@ -1,4 +1,4 @@
-import { expSums, maxOf } from '../kernels/reduce.js';
+import { nearMax } from '../kernels/near-max.js';
 import type { LogitsProcessor } from '../types.js';
 import { removeBelowProbability } from './epsilon-cutoff.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
@@ -7,7 +7,8 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
  * Eta sampling (HF `EtaLogitsWarper`): removes every token whose probability is below
  * `eta = min(e, sqrt(e) * exp(-H))`, `H` the entropy of the row, except the best `minTokensToKeep` (and
  * the tokens tied with the last of them). `e = 0` is neutral. One max pass, one pass of fast `exp` sums
- * (which also yields the entropy), one removal pass.
+ * (which also yield the entropy and a shortlist of the tokens near the max), then the row is rebuilt from
+ * the shortlist (or one removal pass).
  *
  * @param e - a number in [0, 1).
  * @throws {@link InvalidOptionError} if `e` is outside [0, 1) or `minTokensToKeep` is not an integer >= 1.
@@ -23,15 +24,17 @@ export function etaCutoff(e: number, options?: MinTokensToKeepOptions): LogitsPr
   const minKeep = readMinTokensToKeep(options);
   if (e === 0) return { name: 'etaCutoff', process() {} };
   const sqrtE = Math.sqrt(e);
+  const hint = { window: 16 };
   return {
     name: 'etaCutoff',
     process(logits) {
-      const max = maxOf(logits);
+      nearMax.scan(logits, hint.window, true);
+      const max = nearMax.max;
       if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
-      const { z, s } = expSums(logits, max);
+      const { z, s } = nearMax;
       const entropy = Math.log(z) - s / z;
       const eta = Math.min(e, sqrtE * Math.exp(-entropy));
-      removeBelowProbability(logits, max, z, eta, minKeep);
+      removeBelowProbability(logits, max, z, eta, minKeep, hint);
     },
   };
 }

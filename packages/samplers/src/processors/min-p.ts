@@ -1,4 +1,4 @@
-import { maxOf } from '../kernels/reduce.js';
+import { nearMax } from '../kernels/near-max.js';
 import { keepTopExactly } from '../kernels/select.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
@@ -6,7 +6,8 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
 /**
  * Min-p filtering (HF `MinPLogitsWarper`): removes every token whose probability is below
  * `p * (probability of the best token)`, keeping at least the best `minTokensToKeep`. The comparison
- * runs in log space (`x < max + ln p`), so no softmax and no sort. Like HF (which keeps exactly
+ * runs in log space (`x < max + ln p`): no softmax, no sort; one pass shortlists the tokens within
+ * `-ln p` of the running max, and the row is rebuilt from that shortlist. Like HF (which keeps exactly
  * `torch.topk(probs, minTokensToKeep)`), the `minTokensToKeep` rule keeps exactly that many tokens, the
  * lower ids on a tie. `p = 0` keeps everything; `p = 1` keeps the tokens tied with the best.
  *
@@ -24,22 +25,42 @@ export function minP(p: number, options?: MinTokensToKeepOptions): LogitsProcess
   const minKeep = readMinTokensToKeep(options);
   if (p === 0) return { name: 'minP', process() {} };
   const logP = Math.log(p);
-  return { name: 'minP', process: (logits) => applyMinP(logits, logP, minKeep) };
+  // Shortlist window in 1/64-nat bins, strictly wider than -ln p.
+  const windowBins = Math.floor(-logP * 64) + 1;
+  return { name: 'minP', process: (logits) => applyMinP(logits, logP, windowBins, minKeep) };
 }
 
-function applyMinP(logits: Float32Array, logP: number, minKeep: number): void {
+function applyMinP(logits: Float32Array, logP: number, windowBins: number, minKeep: number): void {
   const n = logits.length;
   if (minKeep >= n) return;
-  const max = maxOf(logits);
+  const fits = windowBins <= 5120;
+  let max: number;
+  if (fits) {
+    nearMax.shortlist(logits, windowBins);
+    max = nearMax.max;
+  } else {
+    max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) if (logits[i]! > max) max = logits[i]!;
+  }
   if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
   const threshold = max + logP;
-  if (minKeep > 1) {
+  if (fits && !nearMax.overflow) {
+    const { indices, values, count } = nearMax;
     let kept = 0;
-    for (let i = 0; i < n; i++) if (logits[i]! >= threshold) kept++;
+    for (let j = 0; j < count; j++) if (values[j]! >= threshold) kept++;
     if (kept < minKeep) {
       keepTopExactly(logits, minKeep);
       return;
     }
+    logits.fill(Number.NEGATIVE_INFINITY);
+    for (let j = 0; j < count; j++) if (values[j]! >= threshold) logits[indices[j]!] = values[j]!;
+    return;
+  }
+  let kept = 0;
+  for (let i = 0; i < n; i++) if (logits[i]! >= threshold) kept++;
+  if (kept < minKeep) {
+    keepTopExactly(logits, minKeep);
+    return;
   }
   for (let i = 0; i < n; i++) if (logits[i]! < threshold) logits[i] = Number.NEGATIVE_INFINITY;
 }

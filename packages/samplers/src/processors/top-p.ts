@@ -1,6 +1,7 @@
-import { EXP_LAST_BIN, EXP_NEG_CUTOFF, EXP_STEPS_PER_NAT, expNeg } from '../kernels/exp.js';
-import { binCount, binMass, findCutBin, reserveCutCandidates } from '../kernels/mass-bins.js';
-import { maxOf, scoreMassHistogram } from '../kernels/reduce.js';
+import { EXP_NEG_CUTOFF, expNeg } from '../kernels/exp.js';
+import { binCount, binMass, clearBins, findCutBin, reserveCutCandidates } from '../kernels/mass-bins.js';
+import { nearMax } from '../kernels/near-max.js';
+import { scoreBin, scoreMassHistogram } from '../kernels/reduce.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
 
@@ -10,8 +11,10 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
  * `p = 1` is neutral (a no-op). When equal scores straddle the cut, the number of kept tokens is HF's and
  * the lower token ids are kept (HF's unstable sort picks arbitrarily among them).
  *
- * Cost: one max pass, one pass that sums `exp` into a histogram of 1/64-nat bins, one pass that removes
- * the bins past the cut; only the tokens of the bin holding the cut are sorted.
+ * Cost: one max pass and one pass of fast `exp` that also shortlists the tokens near the max; the cut
+ * is found on the shortlist (binned by 1/64 nat, only the bin holding the cut is sorted) and the row is
+ * rebuilt from it. If the nucleus reaches beyond the shortlist, a histogram of the whole row locates the
+ * cut instead (two more passes). Never a sort of the vocabulary.
  *
  * @param p - a number in [0, 1].
  * @throws {@link InvalidOptionError} if `p` is outside [0, 1] or `minTokensToKeep` is not an integer >= 1.
@@ -26,22 +29,85 @@ export function topP(p: number, options?: MinTokensToKeepOptions): LogitsProcess
   requireNumber('topP', p, 'a number in [0, 1]', (x) => x >= 0 && x <= 1);
   const minKeep = readMinTokensToKeep(options);
   if (p === 1) return { name: 'topP', process() {} };
-  return { name: 'topP', process: (logits) => applyTopP(logits, p, minKeep) };
+  // Shortlist window (nats below the max), adapted to the cuts seen: affects speed, never the result.
+  const hint = { window: 16 };
+  return { name: 'topP', process: (logits) => applyTopP(logits, p, minKeep, hint) };
 }
 
-function applyTopP(logits: Float32Array, p: number, minKeep: number): void {
+function applyTopP(logits: Float32Array, p: number, minKeep: number, hint: { window: number }): void {
   const n = logits.length;
   if (minKeep >= n) return;
-  const max = maxOf(logits);
+  nearMax.scan(logits, hint.window, false);
+  const max = nearMax.max;
   if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
+  const target = p * nearMax.z;
+  const cutGap = cutOnShortlist(logits, max, target, minKeep);
+  if (cutGap >= 0) {
+    hint.window = Math.min(EXP_NEG_CUTOFF, 1.25 * cutGap + 2);
+  } else {
+    hint.window = Math.min(EXP_NEG_CUTOFF, 2 * hint.window);
+    cutOnHistogram(logits, max, minKeep, p);
+  }
+}
+
+let weights: Float64Array = new Float64Array(0);
+
+/**
+ * Finds the cut among the shortlisted tokens and rebuilds the row from them. Returns the gap below the
+ * max of the last kept token, or -1 if the cut lies beyond the shortlist (nothing changed).
+ */
+function cutOnShortlist(logits: Float32Array, max: number, target: number, minKeep: number): number {
+  const { indices, values, count, windowBins, overflow } = nearMax;
+  if (overflow || count < minKeep) return -1;
+  if (weights.length < count) weights = new Float64Array(nearMax.budget);
+  const weight = weights;
+  const massOf = binMass;
+  const countOf = binCount;
+  clearBins(windowBins);
+  for (let j = 0; j < count; j++) {
+    const gap = max - values[j]!;
+    const w = expNeg(gap);
+    const k = scoreBin(max, values[j]!);
+    weight[j] = w;
+    massOf[k]! += w;
+    countOf[k]!++;
+  }
+  const { bin, massBefore, countBefore } = findCutBin(target, minKeep, windowBins);
+  if (bin < 0) return -1;
+  // The cut bin's members, best first (lower index on ties), and how many of them stay.
+  const members = reserveCutCandidates(countOf[bin]!);
+  let size = 0;
+  for (let j = 0; j < count; j++) if (scoreBin(max, values[j]!) === bin) members[size++] = j;
+  const sorted = members.subarray(0, size).sort((a, b) => values[b]! - values[a]! || a - b);
+  let mass = massBefore;
+  let kept = countBefore;
+  let keepMembers = size;
+  for (let m = 0; m < size; m++) {
+    mass += weight[sorted[m]!]!;
+    kept++;
+    if (mass >= target && kept >= minKeep) {
+      keepMembers = m + 1;
+      break;
+    }
+  }
+  logits.fill(Number.NEGATIVE_INFINITY);
+  for (let j = 0; j < count; j++) {
+    if (scoreBin(max, values[j]!) < bin) logits[indices[j]!] = values[j]!;
+  }
+  for (let m = 0; m < keepMembers; m++) logits[indices[sorted[m]!]!] = values[sorted[m]!]!;
+  return max - values[sorted[keepMembers - 1]!]!;
+}
+
+/** The whole-row path: a mass histogram of every token, then one pass that removes past the cut. */
+function cutOnHistogram(logits: Float32Array, max: number, minKeep: number, p: number): void {
+  const n = logits.length;
   const target = p * scoreMassHistogram(logits, max, binMass, binCount);
   const { bin, massBefore, countBefore } = findCutBin(target, minKeep);
   if (bin < 0) return;
   const candidates = reserveCutCandidates(binCount[bin]!);
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const gap = max - logits[i]!;
-    const k = (gap < EXP_NEG_CUTOFF ? gap * EXP_STEPS_PER_NAT : EXP_LAST_BIN) | 0;
+    const k = scoreBin(max, logits[i]!);
     if (k > bin) logits[i] = Number.NEGATIVE_INFINITY;
     else if (k === bin) candidates[count++] = i;
   }

@@ -1,12 +1,15 @@
-import { EXP_LAST_BIN, EXP_NEG_CUTOFF, EXP_STEPS_PER_NAT, EXP_TABLE } from '../kernels/exp.js';
-import { binCount, binMass, findCutBin, reserveCutCandidates } from '../kernels/mass-bins.js';
-import { maxOf } from '../kernels/reduce.js';
+import { EXP_NEG_CUTOFF, EXP_TABLE, expNeg } from '../kernels/exp.js';
+import { binCount, binMass, clearBins, findCutBin, reserveCutCandidates } from '../kernels/mass-bins.js';
+import { nearMax } from '../kernels/near-max.js';
 import { growFloat64 } from '../kernels/scratch.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
 
-const INV_STEPS = 1 / EXP_STEPS_PER_NAT;
-let weights: Float64Array = new Float64Array(0);
+// Literal copies of EXP_STEPS_PER_NAT, EXP_NEG_CUTOFF, EXP_LAST_BIN (see kernels/reduce.ts for why).
+const STEPS = 64;
+const CUTOFF = 80;
+const LAST_BIN = 5120;
+const INV_STEPS = 1 / 64;
 
 /**
  * Locally typical filtering (HF `TypicalLogitsWarper`): with entropy `H`, orders tokens by
@@ -14,10 +17,12 @@ let weights: Float64Array = new Float64Array(0);
  * tied with the last one in that order stays), and always the `minTokensToKeep` closest. `mass = 1` is
  * neutral (a no-op).
  *
- * Since `-log p - H = (E[x] - x)` for logits `x`, the order is the distance of a logit from the
- * probability-weighted mean logit: the kept set is an interval of logits around it. Cost: four passes
- * over the row (max, exp sums, a histogram of that distance in 1/64-nat bins, the cut), no sort of the
- * vocabulary.
+ * Since `-log p - H = E[x] - x` for logits `x`, the order is the distance of a logit from the
+ * probability-weighted mean logit, and the kept set is an interval of logits around it. Cost: one max
+ * pass and one pass of fast `exp` (sums and a shortlist of the tokens near the max); the cut is found on
+ * the shortlist (binned by 1/64 nat of distance, only the bin holding the cut is sorted). When the
+ * interval reaches beyond the shortlist, a histogram of the whole row is used instead (three more
+ * passes). Never a sort of the vocabulary.
  *
  * @param mass - a number in (0, 1].
  * @throws {@link InvalidOptionError} if `mass` is outside (0, 1] or `minTokensToKeep` is not an integer >= 1.
@@ -32,69 +37,172 @@ export function typicalP(mass: number, options?: MinTokensToKeepOptions): Logits
   requireNumber('typicalP', mass, 'a number in (0, 1]', (x) => x > 0 && x <= 1);
   const minKeep = readMinTokensToKeep(options);
   if (mass === 1) return { name: 'typicalP', process() {} };
-  return { name: 'typicalP', process: (logits) => applyTypical(logits, mass, minKeep) };
+  // Shortlist window (nats below the max), adapted to the cuts seen: affects speed, never the result.
+  const hint = { window: 16 };
+  return { name: 'typicalP', process: (logits) => applyTypical(logits, mass, minKeep, hint) };
 }
 
-function applyTypical(logits: Float32Array, mass: number, minKeep: number): void {
-  const n = logits.length;
-  if (minKeep >= n) return;
-  const max = maxOf(logits);
+function applyTypical(logits: Float32Array, mass: number, minKeep: number, hint: { window: number }): void {
+  if (minKeep >= logits.length) return;
+  nearMax.scan(logits, hint.window, true);
+  const max = nearMax.max;
   if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
-  weights = growFloat64(weights, n);
-  const e = weights;
-  let z = 0;
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const gap = max - logits[i]!;
-    const scaled = gap < EXP_NEG_CUTOFF ? gap * EXP_STEPS_PER_NAT : EXP_LAST_BIN;
-    const k = scaled | 0;
-    const r = (scaled - k) * INV_STEPS;
-    const w = EXP_TABLE[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6))));
-    e[i] = w;
-    z += w;
-    s += w * scaled;
-  }
+  const { z, s } = nearMax;
   // Probability-weighted mean distance below the max: a token's typicality is |gap - center|.
-  const center = (s * INV_STEPS) / z;
-  binMass.fill(0);
-  binCount.fill(0);
-  for (let i = 0; i < n; i++) {
-    const shift = Math.abs(max - logits[i]! - center);
-    const k = (shift < EXP_NEG_CUTOFF ? shift * EXP_STEPS_PER_NAT : EXP_LAST_BIN) | 0;
-    binMass[k]! += e[i]!;
-    binCount[k]!++;
+  const center = -s / z;
+  const reach = cutOnShortlist(logits, max, center, mass * z, minKeep);
+  if (reach >= 0) {
+    hint.window = Math.min(EXP_NEG_CUTOFF, 1.25 * reach + 2);
+  } else {
+    hint.window = Math.min(EXP_NEG_CUTOFF, 2 * hint.window);
+    cutOnHistogram(logits, max, center, mass * z, minKeep);
   }
-  const target = mass * z;
-  const { bin, massBefore, countBefore } = findCutBin(target, minKeep);
-  if (bin < 0) return;
-  const candidates = reserveCutCandidates(binCount[bin]!);
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const shift = Math.abs(max - logits[i]! - center);
-    const k = (shift < EXP_NEG_CUTOFF ? shift * EXP_STEPS_PER_NAT : EXP_LAST_BIN) | 0;
-    if (k > bin) logits[i] = Number.NEGATIVE_INFINITY;
-    else if (k === bin) candidates[count++] = i;
-  }
-  const shiftOf = (i: number) => Math.abs(max - logits[i]! - center);
-  const sorted = candidates.subarray(0, count).sort((a, b) => shiftOf(a) - shiftOf(b) || a - b);
-  // HF keeps every token with shift <= the shift where the mass is reached, plus the first minKeep.
+}
+
+/**
+ * Which of the cut bin's tokens stay, HF's rule: every token up to the position where the mass is
+ * reached, every token tied with it in typicality, and the first `minKeep` overall. `sorted` holds the
+ * bin's tokens by increasing shift (lower index first on ties); returns how many of them stay, or -1 if
+ * the mass is never reached (rounding: keep them all).
+ */
+function keptInCutBin(
+  sorted: Int32Array,
+  shiftOf: (token: number) => number,
+  weightOf: (token: number) => number,
+  massBefore: number,
+  countBefore: number,
+  target: number,
+  minKeep: number,
+): number {
   let massPosition = -1;
-  let cumulative = massBefore;
   if (massBefore < target) {
-    for (let j = 0; j < count; j++) {
-      cumulative += e[sorted[j]!]!;
+    let cumulative = massBefore;
+    for (let j = 0; j < sorted.length; j++) {
+      cumulative += weightOf(sorted[j]!);
       if (cumulative >= target) {
         massPosition = j;
         break;
       }
     }
-    if (massPosition < 0) return;
+    if (massPosition < 0) return sorted.length;
   }
-  const threshold = massPosition >= 0 ? shiftOf(sorted[massPosition]!) : Number.NEGATIVE_INFINITY;
-  const lastByCount = minKeep - countBefore - 1;
-  const last = Math.max(massPosition, lastByCount);
-  for (let j = last + 1; j < count; j++) {
-    const index = sorted[j]!;
-    if (shiftOf(index) > threshold) logits[index] = Number.NEGATIVE_INFINITY;
+  let last = Math.max(massPosition, minKeep - countBefore - 1);
+  if (massPosition >= 0) {
+    const threshold = shiftOf(sorted[massPosition]!);
+    while (last + 1 < sorted.length && shiftOf(sorted[last + 1]!) <= threshold) last++;
   }
+  return last + 1;
+}
+
+let shortlistWeights: Float64Array = new Float64Array(0);
+let shortlistShifts: Float64Array = new Float64Array(0);
+
+/**
+ * Finds the cut among the shortlisted tokens (valid when every token closer to the center than the cut
+ * is shortlisted) and rebuilds the row from them. Returns the gap below the max of the kept token
+ * farthest from it, or -1 when the shortlist cannot decide (nothing changed).
+ */
+function cutOnShortlist(
+  logits: Float32Array,
+  max: number,
+  center: number,
+  target: number,
+  minKeep: number,
+): number {
+  const { indices, values, count, windowBins, overflow } = nearMax;
+  // A token outside the window is at least `window - center` from the center: bins below that are complete.
+  const completeBins = Math.floor((windowBins * INV_STEPS - center) * STEPS);
+  if (overflow || completeBins <= 0 || count < minKeep) return -1;
+  shortlistWeights = growFloat64(shortlistWeights, count);
+  shortlistShifts = growFloat64(shortlistShifts, count);
+  const weight = shortlistWeights;
+  const shift = shortlistShifts;
+  const massOf = binMass;
+  const countOf = binCount;
+  clearBins(completeBins);
+  for (let j = 0; j < count; j++) {
+    const gap = max - values[j]!;
+    const distance = Math.abs(gap - center);
+    weight[j] = expNeg(gap);
+    shift[j] = distance;
+    const k = (distance * STEPS) | 0;
+    if (k < completeBins) {
+      massOf[k]! += weight[j]!;
+      countOf[k]!++;
+    }
+  }
+  const { bin, massBefore, countBefore } = findCutBin(target, minKeep, completeBins);
+  if (bin < 0) return -1;
+  const members = reserveCutCandidates(countOf[bin]!);
+  let size = 0;
+  for (let j = 0; j < count; j++) if (((shift[j]! * STEPS) | 0) === bin) members[size++] = j;
+  const sorted = members.subarray(0, size).sort((a, b) => shift[a]! - shift[b]! || a - b);
+  const keep = keptInCutBin(
+    sorted,
+    (j) => shift[j]!,
+    (j) => weight[j]!,
+    massBefore,
+    countBefore,
+    target,
+    minKeep,
+  );
+  logits.fill(Number.NEGATIVE_INFINITY);
+  let reach = 0;
+  for (let j = 0; j < count; j++) {
+    if (((shift[j]! * STEPS) | 0) < bin) {
+      logits[indices[j]!] = values[j]!;
+      reach = Math.max(reach, max - values[j]!);
+    }
+  }
+  for (let m = 0; m < keep; m++) {
+    const j = sorted[m]!;
+    logits[indices[j]!] = values[j]!;
+    reach = Math.max(reach, max - values[j]!);
+  }
+  return reach;
+}
+
+let rowWeights: Float64Array = new Float64Array(0);
+
+/** The whole-row path: a histogram of the distance to the center, then one pass that removes past the cut. */
+function cutOnHistogram(
+  logits: Float32Array,
+  max: number,
+  center: number,
+  target: number,
+  minKeep: number,
+): void {
+  const n = logits.length;
+  rowWeights = growFloat64(rowWeights, n);
+  const e = rowWeights;
+  const table = EXP_TABLE;
+  const massOf = binMass;
+  const countOf = binCount;
+  clearBins();
+  for (let i = 0; i < n; i++) {
+    const gap = max - logits[i]!;
+    const scaled = gap < CUTOFF ? gap * STEPS : LAST_BIN;
+    const k = scaled | 0;
+    const r = (scaled - k) * INV_STEPS;
+    const w = table[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6))));
+    e[i] = w;
+    const shift = Math.abs(gap - center);
+    const bin = (shift < CUTOFF ? shift * STEPS : LAST_BIN) | 0;
+    massOf[bin]! += w;
+    countOf[bin]!++;
+  }
+  const { bin, massBefore, countBefore } = findCutBin(target, minKeep);
+  if (bin < 0) return;
+  const candidates = reserveCutCandidates(countOf[bin]!);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const shift = Math.abs(max - logits[i]! - center);
+    const k = (shift < CUTOFF ? shift * STEPS : LAST_BIN) | 0;
+    if (k > bin) logits[i] = Number.NEGATIVE_INFINITY;
+    else if (k === bin) candidates[count++] = i;
+  }
+  const shiftOf = (i: number) => Math.abs(max - logits[i]! - center);
+  const sorted = candidates.subarray(0, count).sort((a, b) => shiftOf(a) - shiftOf(b) || a - b);
+  const keep = keptInCutBin(sorted, shiftOf, (i) => e[i]!, massBefore, countBefore, target, minKeep);
+  for (let j = keep; j < count; j++) logits[sorted[j]!] = Number.NEGATIVE_INFINITY;
 }

@@ -8,6 +8,7 @@ import {
   kthLargest,
   logSumExp,
   maxOf,
+  NearMaxScan,
   TopCandidates,
   topIndices,
 } from '../../src/kernels/index.js';
@@ -63,6 +64,74 @@ describe('row reductions', () => {
     );
     expect(maxOf(new Float32Array(0))).toBe(NEG);
     expect(logSumExp(Float32Array.of(NEG))).toBe(NEG);
+  });
+});
+
+describe('NearMaxScan', () => {
+  const windowRow = fc.record({
+    row: rowOf(400),
+    window: fc.double({ min: 0.01, max: 30, noNaN: true }),
+    budget: fc.integer({ min: 1, max: 64 }),
+    entropy: fc.boolean(),
+  });
+
+  it('finds the max, the sums and exactly the tokens inside the (possibly shrunk) window', () => {
+    fc.assert(
+      fc.property(windowRow, ({ row, window, budget, entropy }) => {
+        const scan = new NearMaxScan(budget);
+        scan.scan(row, window, entropy);
+        const max = Math.max(...row);
+        expect(scan.max).toBe(max);
+        if (max === NEG) return;
+        let z = 0;
+        let s = 0;
+        for (const x of row) {
+          if (x > max - 80) {
+            z += Math.exp(x - max);
+            s += Math.exp(x - max) * (x - max);
+          }
+        }
+        expect(Math.abs(scan.z / z - 1)).toBeLessThan(1e-8);
+        if (entropy) expect(Math.abs(scan.s - s)).toBeLessThan(1e-8 * Math.max(1, Math.abs(s)));
+        expect(scan.windowBins).toBeLessThanOrEqual(Math.ceil(window * 64));
+        const inside = Array.from(row.keys()).filter(
+          (i) => Math.floor((max - row[i]!) * 64) < scan.windowBins,
+        );
+        if (scan.overflow) {
+          // Reported only when the budget was exceeded at some point of the scan.
+          expect(row.length).toBeGreaterThan(budget);
+          expect(scan.count).toBe(0);
+        } else {
+          expect(Array.from(scan.indices.subarray(0, scan.count))).toEqual(inside);
+          for (let j = 0; j < scan.count; j++) expect(scan.values[j]).toBe(row[scan.indices[j]!]);
+        }
+      }),
+    );
+  });
+
+  it('shortlist() keeps the tokens within a fixed window of the max, or reports an overflow', () => {
+    fc.assert(
+      fc.property(
+        rowOf(300),
+        fc.integer({ min: 1, max: 700 }),
+        fc.integer({ min: 1, max: 40 }),
+        (row, bins, budget) => {
+          const scan = new NearMaxScan(budget);
+          scan.shortlist(row, bins);
+          const max = Math.max(...row);
+          expect(scan.max).toBe(max);
+          const inside = Array.from(row.keys()).filter((i) => max - row[i]! < bins / 64);
+          if (inside.length > budget) expect(scan.overflow).toBe(true);
+          if (!scan.overflow) expect(Array.from(scan.indices.subarray(0, scan.count))).toEqual(inside);
+        },
+      ),
+    );
+  });
+
+  it('stops at +Infinity', () => {
+    const scan = new NearMaxScan();
+    scan.scan(Float32Array.of(1, Number.POSITIVE_INFINITY, 2), 8, false);
+    expect(scan.max).toBe(Number.POSITIVE_INFINITY);
   });
 });
 

@@ -96,9 +96,13 @@ export function refTypical(row: ArrayLike<number>, mass: number, minKeep = 1): R
   // Ambiguous if the decisive sums are near the mass, or another value's shift is near the threshold.
   let margin = Math.abs(cumulative[lastIndex]! - mass);
   if (lastIndex > 0) margin = Math.min(margin, Math.abs(cumulative[lastIndex - 1]! - mass));
-  const thresholdValue = row[order[lastIndex]!]!;
-  for (let i = 0; i < row.length; i++) {
-    if (row[i] !== thresholdValue) margin = Math.min(margin, Math.abs(shift[i]! - threshold));
+  // The same for the minTokensToKeep boundary: another value's shift near it makes the order ambiguous.
+  for (const boundary of [lastIndex, Math.min(minKeep, order.length) - 1]) {
+    const boundaryValue = row[order[boundary]!]!;
+    const boundaryShift = shift[order[boundary]!]!;
+    for (let i = 0; i < row.length; i++) {
+      if (row[i] !== boundaryValue) margin = Math.min(margin, Math.abs(shift[i]! - boundaryShift));
+    }
   }
   return { row: mask(row, (i) => shift[i]! <= threshold || firstKept.has(i)), margin };
 }

@@ -1,0 +1,181 @@
+/**
+ * One pass that both normalises and shortlists: it sums `exp(x - max)` over the row (and, on request,
+ * `exp(x - max) * (x - max)` for the entropy) and collects the tokens within a window of the max. The
+ * probability-mass cuts (top-p, typical-p, epsilon, eta) almost always fall inside a small window, so
+ * they can finish on the shortlist: sort nothing, clear the row with `fill` and write back the kept
+ * tokens. When the window holds more than the budget, it shrinks (the shortlist stays exact: every token
+ * with `max - x < window`).
+ *
+ * @packageDocumentation
+ */
+import { EXP_TABLE } from './exp.js';
+
+// Literal copies of EXP_STEPS_PER_NAT, EXP_NEG_CUTOFF and EXP_LAST_BIN (see reduce.ts for why).
+const STEPS = 64;
+const CUTOFF = 80;
+const LAST_BIN = 5120;
+const INV_STEPS = 1 / 64;
+
+/** Default shortlist capacity. */
+export const NEAR_MAX_BUDGET = 4096;
+
+/** The shortlist of the tokens near the max and the row's softmax sums, see {@link NearMaxScan.scan}. */
+export class NearMaxScan {
+  /** Shortlisted indices, increasing; the first {@link NearMaxScan.count} are valid. */
+  readonly indices: Int32Array;
+  /** `values[j]` is the score at `indices[j]`. */
+  readonly values: Float32Array;
+  count = 0;
+  /** The row's max (`-Infinity` if no entry is finite, `Infinity` if one is: then nothing else is valid). */
+  max = Number.NEGATIVE_INFINITY;
+  /** The final window in 1/64-nat bins: exactly the tokens with `floor((max - x) * 64) < windowBins`. */
+  windowBins = 0;
+  /** True if even a 1/64-nat window held more than the budget (the shortlist is then empty). */
+  overflow = false;
+  /** `sum(exp(x - max))`. */
+  z = 0;
+  /** `sum(exp(x - max) * (x - max))`, only when requested. */
+  s = 0;
+
+  constructor(readonly budget: number = NEAR_MAX_BUDGET) {
+    this.indices = new Int32Array(budget);
+    this.values = new Float32Array(budget);
+  }
+
+  /**
+   * Scans the row once, tracking its max as it goes (the sums are rescaled when the max rises, the
+   * shortlist pruned). `windowNats` is rounded up to a whole number of bins and capped at 80 nats;
+   * `withEntropySum` also computes {@link NearMaxScan.s}.
+   */
+  scan(scores: Float32Array, windowNats: number, withEntropySum: boolean): void {
+    const table = EXP_TABLE;
+    const indices = this.indices;
+    const values = this.values;
+    const budget = this.budget;
+    let bins = Math.max(1, Math.min(Math.ceil(windowNats * STEPS), LAST_BIN));
+    let window = bins * INV_STEPS;
+    let count = 0;
+    let max = Number.NEGATIVE_INFINITY;
+    let z = 0;
+    let s = 0;
+    this.overflow = false;
+    for (let i = 0; i < scores.length; i++) {
+      const x = scores[i]!;
+      // Removed tokens weigh nothing: skip them (rows after top-k are mostly -Infinity).
+      if (x === Number.NEGATIVE_INFINITY) continue;
+      if (x > max) {
+        if (x === Number.POSITIVE_INFINITY) {
+          this.max = x;
+          return;
+        }
+        // Rescale the sums to the new max and drop the shortlisted tokens now too far below it.
+        const rise = x - max;
+        if (max > Number.NEGATIVE_INFINITY) {
+          const scale = Math.exp(-rise);
+          s = scale * (s * INV_STEPS - rise * z) * STEPS;
+          z *= scale;
+        }
+        max = x;
+        let kept = 0;
+        for (let j = 0; j < count; j++) {
+          if (max - values[j]! < window) {
+            indices[kept] = indices[j]!;
+            values[kept++] = values[j]!;
+          }
+        }
+        count = kept;
+      }
+      const gap = max - x;
+      const scaled = gap < CUTOFF ? gap * STEPS : LAST_BIN;
+      const k = scaled | 0;
+      const r = (scaled - k) * INV_STEPS;
+      const e = table[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6))));
+      z += e;
+      if (withEntropySum) s -= e * scaled;
+      if (gap < window) {
+        if (count === budget) {
+          bins = this.shrink(max, bins, count, gap);
+          count = this.count;
+          window = bins * INV_STEPS;
+          if (!(gap < window)) continue;
+        }
+        indices[count] = i;
+        values[count++] = x;
+      }
+    }
+    this.max = max;
+    this.count = count;
+    this.windowBins = bins;
+    this.z = z;
+    this.s = s * INV_STEPS;
+  }
+
+  /**
+   * Like {@link NearMaxScan.scan} without the sums: only the max and the tokens with
+   * `max - x < windowBins / 64`. If more than the budget fall in the window, sets `overflow` (no shrinking).
+   */
+  shortlist(scores: Float32Array, windowBins: number): void {
+    const indices = this.indices;
+    const values = this.values;
+    const budget = this.budget;
+    const window = windowBins * INV_STEPS;
+    let count = 0;
+    let max = Number.NEGATIVE_INFINITY;
+    let overflow = false;
+    for (let i = 0; i < scores.length; i++) {
+      const x = scores[i]!;
+      if (x > max) {
+        max = x;
+        let kept = 0;
+        for (let j = 0; j < count; j++) {
+          if (max - values[j]! < window) {
+            indices[kept] = indices[j]!;
+            values[kept++] = values[j]!;
+          }
+        }
+        count = kept;
+      }
+      if (max - x < window) {
+        if (count === budget) {
+          overflow = true;
+          count = 0;
+        }
+        indices[count] = i;
+        values[count++] = x;
+      }
+    }
+    this.max = max;
+    this.count = overflow ? 0 : count;
+    this.overflow = overflow;
+    this.windowBins = windowBins;
+    this.z = Number.NaN;
+    this.s = Number.NaN;
+  }
+
+  /**
+   * Shrinks a full window to 3/4 of its bins, repeatedly, until the shortlist has room or the incoming
+   * token (at `gap` below the max) falls outside, and drops the tokens now outside it. Sets `count`;
+   * returns the new number of bins.
+   */
+  private shrink(max: number, bins: number, count: number, gap: number): number {
+    const { indices, values } = this;
+    while (count === this.budget && gap < bins * INV_STEPS && bins > 0) {
+      bins = (bins * 3) >> 2;
+      const window = bins * INV_STEPS;
+      let kept = 0;
+      for (let j = 0; j < count; j++) {
+        if (max - values[j]! < window) {
+          indices[kept] = indices[j]!;
+          values[kept++] = values[j]!;
+        }
+      }
+      count = kept;
+    }
+    if (bins === 0) this.overflow = true;
+    this.count = count;
+    return bins;
+  }
+}
+
+/** The shortlist shared by this package's processors (one synchronous user at a time). */
+export const nearMax: NearMaxScan = new NearMaxScan();
