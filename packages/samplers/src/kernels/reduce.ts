@@ -40,6 +40,60 @@ export function maxOf(scores: Float32Array): number {
 }
 
 /**
+ * The index of the largest entry (the lowest index among equal maxima; NaN ignored), or 0 when no entry
+ * is greater than `-Infinity` (as `torch.argmax`). Four independent lanes, like {@link maxOf}: about 1.5x
+ * faster than a single compare chain.
+ */
+export function argmaxOf(scores: Float32Array): number {
+  const n = scores.length;
+  let m0 = Number.NEGATIVE_INFINITY;
+  let m1 = Number.NEGATIVE_INFINITY;
+  let m2 = Number.NEGATIVE_INFINITY;
+  let m3 = Number.NEGATIVE_INFINITY;
+  let i0 = 0;
+  let i1 = 0;
+  let i2 = 0;
+  let i3 = 0;
+  let i = 0;
+  for (const end = n - 3; i < end; i += 4) {
+    const a = scores[i]!;
+    const b = scores[i + 1]!;
+    const c = scores[i + 2]!;
+    const d = scores[i + 3]!;
+    if (a > m0) {
+      m0 = a;
+      i0 = i;
+    }
+    if (b > m1) {
+      m1 = b;
+      i1 = i + 1;
+    }
+    if (c > m2) {
+      m2 = c;
+      i2 = i + 2;
+    }
+    if (d > m3) {
+      m3 = d;
+      i3 = i + 3;
+    }
+  }
+  for (; i < n; i++) {
+    const a = scores[i]!;
+    if (a > m0) {
+      m0 = a;
+      i0 = i;
+    }
+  }
+  // Each lane holds its first maximum; among lanes, the larger value, then the lower index.
+  let best = m0;
+  let index = m0 > Number.NEGATIVE_INFINITY ? i0 : n;
+  if (m1 > best || (m1 === best && m1 > Number.NEGATIVE_INFINITY && i1 < index)) [best, index] = [m1, i1];
+  if (m2 > best || (m2 === best && m2 > Number.NEGATIVE_INFINITY && i2 < index)) [best, index] = [m2, i2];
+  if (m3 > best || (m3 === best && m3 > Number.NEGATIVE_INFINITY && i3 < index)) [best, index] = [m3, i3];
+  return best > Number.NEGATIVE_INFINITY ? index : 0;
+}
+
+/**
  * `sum(exp(x - max))` with the fast table exp; entries more than 80 nats below `max` (and `-Infinity`)
  * count 0. `max` must be the row's finite max.
  */

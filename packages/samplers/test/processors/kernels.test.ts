@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  argmaxOf,
   EXP_NEG_CUTOFF,
   expNeg,
   expSums,
@@ -64,6 +65,20 @@ describe('row reductions', () => {
     );
     expect(maxOf(new Float32Array(0))).toBe(NEG);
     expect(logSumExp(Float32Array.of(NEG))).toBe(NEG);
+  });
+});
+
+describe('argmaxOf', () => {
+  it('is the lowest index of the max, 0 without a finite entry', () => {
+    fc.assert(
+      fc.property(rowOf(50), (row) => {
+        const max = Math.max(...row);
+        expect(argmaxOf(row)).toBe(max === NEG ? 0 : row.indexOf(max));
+      }),
+    );
+    expect(argmaxOf(Float32Array.of(1, 3, 2, 3, 3, 0, 3, 1, 3))).toBe(1);
+    expect(argmaxOf(Float32Array.of(Number.NaN, 1, Number.NaN, 1))).toBe(1);
+    expect(argmaxOf(new Float32Array(0))).toBe(0);
   });
 });
 
