@@ -22,7 +22,7 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
  */
 export function epsilonCutoff(e: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireNumber('epsilonCutoff', e, 'a number in [0, 1)', (x) => x >= 0 && x < 1);
-  const minKeep = readMinTokensToKeep(options);
+  const minKeep = readMinTokensToKeep(options, 'epsilonCutoff');
   if (e === 0) return { name: 'epsilonCutoff', process() {} };
   const hint = { window: 16 };
   return {

@@ -21,7 +21,7 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
  */
 export function etaCutoff(e: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireNumber('etaCutoff', e, 'a number in [0, 1)', (x) => x >= 0 && x < 1);
-  const minKeep = readMinTokensToKeep(options);
+  const minKeep = readMinTokensToKeep(options, 'etaCutoff');
   if (e === 0) return { name: 'etaCutoff', process() {} };
   const sqrtE = Math.sqrt(e);
   const hint = { window: 16 };

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../errors.js';
+import { formatValue, InvalidOptionError } from '../errors.js';
 import type { LogitsProcessor } from '../types.js';
 
 const ALLOWED =
@@ -45,7 +45,12 @@ function readBiasEntries(bias: unknown): [number, number][] {
       throw new InvalidOptionError('logitBias', bias, ALLOWED, `key ${JSON.stringify(id)} is not a token id`);
     }
     if (typeof value !== 'number' || Number.isNaN(value) || value === Number.POSITIVE_INFINITY) {
-      throw new InvalidOptionError('logitBias', bias, ALLOWED, `the bias of token ${id} is ${String(value)}`);
+      throw new InvalidOptionError(
+        'logitBias',
+        bias,
+        ALLOWED,
+        `the bias of token ${id} is ${formatValue(value)}`,
+      );
     }
     return [id, value];
   });

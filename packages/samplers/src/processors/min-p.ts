@@ -22,7 +22,7 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
  */
 export function minP(p: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireNumber('minP', p, 'a number in [0, 1]', (x) => x >= 0 && x <= 1);
-  const minKeep = readMinTokensToKeep(options);
+  const minKeep = readMinTokensToKeep(options, 'minP');
   if (p === 0) return { name: 'minP', process() {} };
   const logP = Math.log(p);
   // Shortlist window in 1/64-nat bins, strictly wider than -ln p.

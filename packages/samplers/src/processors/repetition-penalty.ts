@@ -25,7 +25,12 @@ import { requireNumber } from './validate.js';
  * ```
  */
 export function repetitionPenalty(r: number): LogitsProcessor {
-  requireNumber('repetitionPenalty', r, 'a number > 0', (x) => x > 0 && Math.fround(x) > 0);
+  requireNumber(
+    'repetitionPenalty',
+    r,
+    'a number > 0',
+    (x) => Math.fround(x) > 0 && Math.fround(x) < Number.POSITIVE_INFINITY,
+  );
   return new RepetitionPenalty(Math.fround(r));
 }
 

@@ -68,7 +68,7 @@ class SequenceBias implements LogitsProcessor {
     const { singleIds, singleBiases } = rules;
     for (let j = 0; j < singleIds.length; j++) {
       const id = singleIds[j]!;
-      if (id >= vocab || (touched > 0 && this.touchedIds.subarray(0, touched).includes(id))) continue;
+      if (id >= vocab || isTouched(this.touchedIds, touched, id)) continue;
       logits[id] = logits[id]! + singleBiases[j]!;
     }
     for (let slot = 0; slot < touched; slot++) {
@@ -84,6 +84,11 @@ class SequenceBias implements LogitsProcessor {
   clone(): SequenceBias {
     return new SequenceBias(this.rules, new SequenceState(this.rules).copyFrom(this.state));
   }
+}
+
+function isTouched(ids: Int32Array, count: number, id: number): boolean {
+  for (let slot = 0; slot < count; slot++) if (ids[slot] === id) return true;
+  return false;
 }
 
 function readSequenceBias(bias: unknown): [number[], number][] {

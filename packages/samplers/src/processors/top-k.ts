@@ -20,7 +20,7 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireInteger } from
  */
 export function topK(k: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireInteger('topK', k, 0);
-  const minTokensToKeep = readMinTokensToKeep(options);
+  const minTokensToKeep = readMinTokensToKeep(options, 'topK');
   if (k === 0) return { name: 'topK', process() {} };
   const keep = Math.max(k, minTokensToKeep);
   return {

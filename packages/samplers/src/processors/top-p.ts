@@ -27,7 +27,7 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
  */
 export function topP(p: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireNumber('topP', p, 'a number in [0, 1]', (x) => x >= 0 && x <= 1);
-  const minKeep = readMinTokensToKeep(options);
+  const minKeep = readMinTokensToKeep(options, 'topP');
   if (p === 1) return { name: 'topP', process() {} };
   // Shortlist window (nats below the max), adapted to the cuts seen: affects speed, never the result.
   const hint = { window: 16 };

@@ -35,7 +35,7 @@ const INV_STEPS = 1 / 64;
  */
 export function typicalP(mass: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireNumber('typicalP', mass, 'a number in (0, 1]', (x) => x > 0 && x <= 1);
-  const minKeep = readMinTokensToKeep(options);
+  const minKeep = readMinTokensToKeep(options, 'typicalP');
   if (mass === 1) return { name: 'typicalP', process() {} };
   // Shortlist window (nats below the max), adapted to the cuts seen: affects speed, never the result.
   const hint = { window: 16 };

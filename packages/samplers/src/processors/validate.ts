@@ -2,7 +2,7 @@
  * Parameter checks shared by the processor factories. Each throws {@link InvalidOptionError} naming the
  * option, the value and what is allowed.
  */
-import { formatValue, InvalidOptionError } from '../errors.js';
+import { ConfigError, formatValue, InvalidOptionError } from '../errors.js';
 
 /** Options common to the truncation warpers. */
 export interface MinTokensToKeepOptions {
@@ -35,11 +35,19 @@ export function requireInteger(option: string, value: unknown, min: number): num
   return value;
 }
 
-/** Reads `minTokensToKeep` from a warper's options object (default 1). */
-export function readMinTokensToKeep(options: MinTokensToKeepOptions | undefined): number {
+/**
+ * Reads `minTokensToKeep` from the options object of warper `factory` (default 1). An unknown key (a typo
+ * such as `minTokenToKeep`) is a {@link ConfigError}, not silently ignored.
+ */
+export function readMinTokensToKeep(options: MinTokensToKeepOptions | undefined, factory: string): number {
   if (options === undefined) return 1;
-  if (typeof options !== 'object' || options === null) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidOptionError('options', options, 'an object like { minTokensToKeep: 1 } or undefined');
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'minTokensToKeep') {
+      throw new ConfigError(`unknown option "${key}" of ${factory}(); the only option is minTokensToKeep`);
+    }
   }
   const value = options.minTokensToKeep;
   return value === undefined ? 1 : requireInteger('minTokensToKeep', value, 1);

@@ -22,7 +22,7 @@ describe('repetitionPenalty', () => {
     expect(run(repetitionPenalty(2), [2, 2], context([1, 70_000]))).toEqual([2, 1]);
   });
 
-  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, '1.2'])('rejects %s', (r) => {
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1e39, 1e-50, '1.2'])('rejects %s', (r) => {
     expect(() => repetitionPenalty(r as number)).toThrow(InvalidOptionError);
     expect(() => repetitionPenalty(r as number)).toThrow(/^repetitionPenalty must be a number > 0, got /);
   });

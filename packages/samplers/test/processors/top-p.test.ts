@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError, topP } from '../../src/index.js';
+import { ConfigError, InvalidOptionError, topP } from '../../src/index.js';
 import { context, keptIds, NEG, realisticRow, run } from './helpers.js';
 import { refTopP } from './reference.js';
 
@@ -86,5 +86,9 @@ describe('topP', () => {
   it('rejects a bad minTokensToKeep and options that are not an object', () => {
     expect(() => topP(0.9, { minTokensToKeep: 0 })).toThrow('minTokensToKeep must be an integer >= 1, got 0');
     expect(() => topP(0.9, 3 as never)).toThrow(/^options must be an object/);
+    expect(() => topP(0.9, { minTokenToKeep: 2 } as never)).toThrow(ConfigError);
+    expect(() => topP(0.9, { minTokenToKeep: 2 } as never)).toThrow(
+      'unknown option "minTokenToKeep" of topP(); the only option is minTokensToKeep',
+    );
   });
 });
