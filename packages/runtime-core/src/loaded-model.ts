@@ -160,7 +160,9 @@ export class LoadedModel implements DecoderModel {
     if (this.decoder.disposed) throw new ModelDisposedError();
   }
 
-  readonly #decodeText = (ids: readonly number[]): string => this.tokenizer.decode(ids);
+  /** Generated text is the exact decoding of the tokens: no clean-up of spaces, special tokens kept. */
+  readonly #decodeText = (ids: readonly number[]): string =>
+    this.tokenizer.decode(ids, { cleanUpTokenizationSpaces: false });
 
   #loopOptions(options: GenerateCallOptions): GenerateOptions {
     if (typeof options !== 'object' || options === null) {

@@ -12,6 +12,7 @@ import {
   parseHubSource,
   resolveDtype,
 } from '@nucleus/runtime-core';
+import { ConfigError } from '@nucleus/samplers';
 import * as ort from 'onnxruntime-node';
 import { createDirectorySource } from './directory-source.js';
 import { type DownloadModelFilesOptions, downloadModelFiles } from './hub/index.js';
@@ -82,6 +83,9 @@ export async function loadModel(source: string, options: NodeLoadModelOptions = 
       String(source),
       'give a model folder path or a hub id such as "Xenova/gpt2"',
     );
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError(`loadModel options must be an object, got ${String(options)}`);
   }
   checkLoadOptionNames(options, HUB_OPTION_NAMES);
   const {
