@@ -4,7 +4,7 @@
 // row into the work row (processors work in place), runs the processors, then selects the token (greedy
 // argmax or one softmax draw). Prints a markdown table and writes bench/results.json.
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
@@ -232,6 +232,7 @@ config(
   },
 );
 
+const loadBefore = loadavg()[0];
 const bench = new Bench({ time: 400, warmupTime: 100, iterations: 20 });
 for (const { name, nucleus, straightforward } of configs) {
   bench.add(`${name} | nucleus`, nucleus, { beforeAll: () => globalThis.gc?.() });
@@ -266,7 +267,8 @@ const lines = [
   '| --- | ---: | ---: | ---: |',
   ...results.map((r) => `| ${r.config} | ${r.nucleusMedianUs} | ${r.fullSortMedianUs} | ${r.speedup}x |`),
 ];
-const environment = `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores`;
+const loadNote = `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`;
+const environment = `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${loadNote}`;
 const rowSummary = `rows: top-1 probability ${range('top1', 2)}, top-p 0.9 nucleus ${range('nucleus90', 0)} tokens, entropy ${range('entropy', 1)} nats`;
 console.log(lines.join('\n'));
 console.log(`\n${environment}; ${rowSummary}`);

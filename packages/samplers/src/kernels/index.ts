@@ -6,7 +6,7 @@
  */
 export { EXP_LAST_BIN, EXP_NEG_CUTOFF, EXP_STEPS_PER_NAT, EXP_TABLE, expNeg } from './exp.js';
 export { binCount, binMass, type CutBin, clearBins, findCutBin, reserveCutCandidates } from './mass-bins.js';
-export { NEAR_MAX_BUDGET, NearMaxScan, nearMax } from './near-max.js';
+export { NEAR_MAX_BUDGET, NearMaxScan, nearMax, WindowHint } from './near-max.js';
 export {
   argmaxOf,
   type ExpSums,

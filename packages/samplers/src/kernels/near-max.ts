@@ -177,5 +177,20 @@ export class NearMaxScan {
   }
 }
 
+/**
+ * The shortlist window a processor asks for, learnt from its previous cuts: it jumps up at once when a cut
+ * needed more (a cut beyond the shortlist costs a slower whole-row pass) and decays slowly otherwise (a
+ * wider window costs little while few tokens fall in it). Affects speed only, never results.
+ */
+export class WindowHint {
+  /** Nats below the max. */
+  window = 16;
+
+  /** Records that the last cut reached `depth` nats below the max. */
+  record(depth: number): void {
+    this.window = Math.min(CUTOFF, Math.max(1.25 * depth + 2, 0.98 * this.window));
+  }
+}
+
 /** The shortlist shared by this package's processors (one synchronous user at a time). */
 export const nearMax: NearMaxScan = new NearMaxScan();

@@ -1,5 +1,4 @@
-import { EXP_NEG_CUTOFF } from '../kernels/exp.js';
-import { nearMax } from '../kernels/near-max.js';
+import { nearMax, WindowHint } from '../kernels/near-max.js';
 import { kthLargest } from '../kernels/select.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
@@ -24,7 +23,7 @@ export function epsilonCutoff(e: number, options?: MinTokensToKeepOptions): Logi
   requireNumber('epsilonCutoff', e, 'a number in [0, 1)', (x) => x >= 0 && x < 1);
   const minKeep = readMinTokensToKeep(options, 'epsilonCutoff');
   if (e === 0) return { name: 'epsilonCutoff', process() {} };
-  const hint = { window: 16 };
+  const hint = new WindowHint();
   return {
     name: 'epsilonCutoff',
     process(logits) {
@@ -47,7 +46,7 @@ export function removeBelowProbability(
   z: number,
   cutoff: number,
   minKeep: number,
-  hint: { window: number },
+  hint: WindowHint,
 ): void {
   let threshold = max + Math.log(z * cutoff);
   const kth = minKeep === 1 ? max : kthLargest(logits, Math.min(minKeep, logits.length));
@@ -61,5 +60,5 @@ export function removeBelowProbability(
   } else {
     for (let i = 0; i < logits.length; i++) if (logits[i]! < threshold) logits[i] = Number.NEGATIVE_INFINITY;
   }
-  hint.window = Math.min(EXP_NEG_CUTOFF, 1.25 * depth + 2);
+  hint.record(depth);
 }

@@ -1,4 +1,4 @@
-import { nearMax } from '../kernels/near-max.js';
+import { nearMax, WindowHint } from '../kernels/near-max.js';
 import type { LogitsProcessor } from '../types.js';
 import { removeBelowProbability } from './epsilon-cutoff.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
@@ -24,7 +24,7 @@ export function etaCutoff(e: number, options?: MinTokensToKeepOptions): LogitsPr
   const minKeep = readMinTokensToKeep(options, 'etaCutoff');
   if (e === 0) return { name: 'etaCutoff', process() {} };
   const sqrtE = Math.sqrt(e);
-  const hint = { window: 16 };
+  const hint = new WindowHint();
   return {
     name: 'etaCutoff',
     process(logits) {

@@ -1,6 +1,6 @@
 import { EXP_NEG_CUTOFF, expNeg } from '../kernels/exp.js';
 import { binCount, binMass, clearBins, findCutBin, reserveCutCandidates } from '../kernels/mass-bins.js';
-import { nearMax } from '../kernels/near-max.js';
+import { nearMax, WindowHint } from '../kernels/near-max.js';
 import { scoreBin, scoreMassHistogram } from '../kernels/reduce.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
@@ -29,12 +29,11 @@ export function topP(p: number, options?: MinTokensToKeepOptions): LogitsProcess
   requireNumber('topP', p, 'a number in [0, 1]', (x) => x >= 0 && x <= 1);
   const minKeep = readMinTokensToKeep(options, 'topP');
   if (p === 1) return { name: 'topP', process() {} };
-  // Shortlist window (nats below the max), adapted to the cuts seen: affects speed, never the result.
-  const hint = { window: 16 };
+  const hint = new WindowHint();
   return { name: 'topP', process: (logits) => applyTopP(logits, p, minKeep, hint) };
 }
 
-function applyTopP(logits: Float32Array, p: number, minKeep: number, hint: { window: number }): void {
+function applyTopP(logits: Float32Array, p: number, minKeep: number, hint: WindowHint): void {
   const n = logits.length;
   if (minKeep >= n) return;
   nearMax.scan(logits, hint.window, false);
@@ -42,12 +41,7 @@ function applyTopP(logits: Float32Array, p: number, minKeep: number, hint: { win
   if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
   const target = p * nearMax.z;
   const cutGap = cutOnShortlist(logits, max, target, minKeep);
-  if (cutGap >= 0) {
-    hint.window = Math.min(EXP_NEG_CUTOFF, 1.25 * cutGap + 2);
-  } else {
-    hint.window = Math.min(EXP_NEG_CUTOFF, 2 * hint.window);
-    cutOnHistogram(logits, max, minKeep, p);
-  }
+  hint.record(cutGap >= 0 ? cutGap : cutOnHistogram(logits, max, minKeep, p));
 }
 
 let weights: Float64Array = new Float64Array(0);
@@ -98,12 +92,15 @@ function cutOnShortlist(logits: Float32Array, max: number, target: number, minKe
   return max - values[sorted[keepMembers - 1]!]!;
 }
 
-/** The whole-row path: a mass histogram of every token, then one pass that removes past the cut. */
-function cutOnHistogram(logits: Float32Array, max: number, minKeep: number, p: number): void {
+/**
+ * The whole-row path: a mass histogram of every token, then one pass that removes past the cut. Returns
+ * how deep below the max the cut went (nats).
+ */
+function cutOnHistogram(logits: Float32Array, max: number, minKeep: number, p: number): number {
   const n = logits.length;
   const target = p * scoreMassHistogram(logits, max, binMass, binCount);
   const { bin, massBefore, countBefore } = findCutBin(target, minKeep);
-  if (bin < 0) return;
+  if (bin < 0) return EXP_NEG_CUTOFF;
   const candidates = reserveCutCandidates(binCount[bin]!);
   let count = 0;
   for (let i = 0; i < n; i++) {
@@ -124,4 +121,5 @@ function cutOnHistogram(logits: Float32Array, max: number, minKeep: number, p: n
     }
   }
   for (let j = last + 1; j < count; j++) logits[sorted[j]!] = Number.NEGATIVE_INFINITY;
+  return (bin + 1) / 64;
 }

@@ -1,6 +1,6 @@
 import { EXP_NEG_CUTOFF, EXP_TABLE, expNeg } from '../kernels/exp.js';
 import { binCount, binMass, clearBins, findCutBin, reserveCutCandidates } from '../kernels/mass-bins.js';
-import { nearMax } from '../kernels/near-max.js';
+import { nearMax, WindowHint } from '../kernels/near-max.js';
 import { growFloat64 } from '../kernels/scratch.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
@@ -37,12 +37,11 @@ export function typicalP(mass: number, options?: MinTokensToKeepOptions): Logits
   requireNumber('typicalP', mass, 'a number in (0, 1]', (x) => x > 0 && x <= 1);
   const minKeep = readMinTokensToKeep(options, 'typicalP');
   if (mass === 1) return { name: 'typicalP', process() {} };
-  // Shortlist window (nats below the max), adapted to the cuts seen: affects speed, never the result.
-  const hint = { window: 16 };
+  const hint = new WindowHint();
   return { name: 'typicalP', process: (logits) => applyTypical(logits, mass, minKeep, hint) };
 }
 
-function applyTypical(logits: Float32Array, mass: number, minKeep: number, hint: { window: number }): void {
+function applyTypical(logits: Float32Array, mass: number, minKeep: number, hint: WindowHint): void {
   if (minKeep >= logits.length) return;
   nearMax.scan(logits, hint.window, true);
   const max = nearMax.max;
@@ -51,12 +50,7 @@ function applyTypical(logits: Float32Array, mass: number, minKeep: number, hint:
   // Probability-weighted mean distance below the max: a token's typicality is |gap - center|.
   const center = -s / z;
   const reach = cutOnShortlist(logits, max, center, mass * z, minKeep);
-  if (reach >= 0) {
-    hint.window = Math.min(EXP_NEG_CUTOFF, 1.25 * reach + 2);
-  } else {
-    hint.window = Math.min(EXP_NEG_CUTOFF, 2 * hint.window);
-    cutOnHistogram(logits, max, center, mass * z, minKeep);
-  }
+  hint.record(reach >= 0 ? reach : cutOnHistogram(logits, max, center, mass * z, minKeep));
 }
 
 /**
@@ -164,14 +158,17 @@ function cutOnShortlist(
 
 let rowWeights: Float64Array = new Float64Array(0);
 
-/** The whole-row path: a histogram of the distance to the center, then one pass that removes past the cut. */
+/**
+ * The whole-row path: a histogram of the distance to the center, then one pass that removes past the cut.
+ * Returns how deep below the max the kept interval reaches (nats, an upper bound).
+ */
 function cutOnHistogram(
   logits: Float32Array,
   max: number,
   center: number,
   target: number,
   minKeep: number,
-): void {
+): number {
   const n = logits.length;
   rowWeights = growFloat64(rowWeights, n);
   const e = rowWeights;
@@ -192,7 +189,7 @@ function cutOnHistogram(
     countOf[bin]!++;
   }
   const { bin, massBefore, countBefore } = findCutBin(target, minKeep);
-  if (bin < 0) return;
+  if (bin < 0) return EXP_NEG_CUTOFF;
   const candidates = reserveCutCandidates(countOf[bin]!);
   let count = 0;
   for (let i = 0; i < n; i++) {
@@ -205,4 +202,5 @@ function cutOnHistogram(
   const sorted = candidates.subarray(0, count).sort((a, b) => shiftOf(a) - shiftOf(b) || a - b);
   const keep = keptInCutBin(sorted, shiftOf, (i) => e[i]!, massBefore, countBefore, target, minKeep);
   for (let j = keep; j < count; j++) logits[sorted[j]!] = Number.NEGATIVE_INFINITY;
+  return center + (bin + 1) / 64;
 }

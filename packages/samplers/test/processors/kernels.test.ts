@@ -12,6 +12,7 @@ import {
   NearMaxScan,
   TopCandidates,
   topIndices,
+  WindowHint,
 } from '../../src/kernels/index.js';
 import { TokenCounter } from '../../src/processors/token-counter.js';
 import { NEG } from './helpers.js';
@@ -147,6 +148,18 @@ describe('NearMaxScan', () => {
     const scan = new NearMaxScan();
     scan.scan(Float32Array.of(1, Number.POSITIVE_INFINITY, 2), 8, false);
     expect(scan.max).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('WindowHint', () => {
+  it('widens at once to cover a deeper cut, narrows by 2% a call, stays within 80 nats', () => {
+    const hint = new WindowHint();
+    hint.record(10); // 1.25 * 10 + 2
+    expect(hint.window).toBe(14.5);
+    hint.record(1); // max(3.25, 0.98 * 14.5)
+    expect(hint.window).toBeCloseTo(14.21, 10);
+    hint.record(100);
+    expect(hint.window).toBe(80);
   });
 });
 
