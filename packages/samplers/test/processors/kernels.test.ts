@@ -154,10 +154,10 @@ describe('NearMaxScan', () => {
 describe('WindowHint', () => {
   it('widens at once to cover a deeper cut, narrows by 2% a call, stays within 80 nats', () => {
     const hint = new WindowHint();
-    hint.record(10); // 1.25 * 10 + 2
-    expect(hint.window).toBe(14.5);
-    hint.record(1); // max(3.25, 0.98 * 14.5)
-    expect(hint.window).toBeCloseTo(14.21, 10);
+    hint.record(40); // max(1.25 * 40 + 2, 0.98 * 16)
+    expect(hint.window).toBe(52);
+    hint.record(1); // max(3.25, 0.98 * 52)
+    expect(hint.window).toBeCloseTo(50.96, 10);
     hint.record(100);
     expect(hint.window).toBe(80);
   });
