@@ -184,7 +184,7 @@ export class NearMaxScan {
  */
 export class WindowHint {
   /** Nats below the max. */
-  window = 16;
+  window = 8;
 
   /** Records that the last cut reached `depth` nats below the max. */
   record(depth: number): void {

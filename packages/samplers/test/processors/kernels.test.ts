@@ -154,7 +154,7 @@ describe('NearMaxScan', () => {
 describe('WindowHint', () => {
   it('widens at once to cover a deeper cut, narrows by 2% a call, stays within 80 nats', () => {
     const hint = new WindowHint();
-    hint.record(40); // max(1.25 * 40 + 2, 0.98 * 16)
+    hint.record(40); // max(1.25 * 40 + 2, 0.98 * 8)
     expect(hint.window).toBe(52);
     hint.record(1); // max(3.25, 0.98 * 52)
     expect(hint.window).toBeCloseTo(50.96, 10);
