@@ -12,6 +12,7 @@ export {
   type ExpSums,
   expSum,
   expSums,
+  logSoftmaxInPlace,
   logSumExp,
   maxOf,
   scoreBin,

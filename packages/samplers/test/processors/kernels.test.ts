@@ -7,6 +7,7 @@ import {
   expSums,
   keepTopExactly,
   kthLargest,
+  logSoftmaxInPlace,
   logSumExp,
   maxOf,
   NearMaxScan,
@@ -66,6 +67,31 @@ describe('row reductions', () => {
     );
     expect(maxOf(new Float32Array(0))).toBe(NEG);
     expect(logSumExp(Float32Array.of(NEG))).toBe(NEG);
+  });
+});
+
+describe('logSoftmaxInPlace', () => {
+  it('rounds like torch.log_softmax in float32', () => {
+    fc.assert(
+      fc.property(rowOf(300), (row) => {
+        const max = Math.max(...row);
+        const out = Float32Array.from(row);
+        logSoftmaxInPlace(out);
+        if (max === NEG) {
+          expect(out).toEqual(row);
+          return;
+        }
+        let z = 0;
+        for (const x of row) if (x > max - 80) z += Math.exp(x - max);
+        const logSum = Math.fround(Math.log(z));
+        row.forEach((x, i) => {
+          const expected = Math.fround(Math.fround(x - max) - logSum);
+          // the table exp may move ln(z) by one float32 ulp
+          if (out[i] !== expected)
+            expect(Math.abs(out[i]! - expected)).toBeLessThanOrEqual(4e-7 * Math.abs(expected) + 1e-7);
+        });
+      }),
+    );
   });
 });
 
