@@ -87,6 +87,12 @@ export function describeDecoderGraph(
   const logitsMeta = tensorMetadata(session.outputMetadata, 'logits');
   const kvType = floatType(pastMeta?.type ?? 'float32', layers[0]!.pastKey, fail);
   const logitsType = floatType(logitsMeta?.type ?? 'float32', 'logits', fail);
+  const logitsVocab = numericDim(logitsMeta?.shape[2]);
+  if (logitsVocab !== undefined && logitsVocab !== config.vocabSize) {
+    fail(
+      `logits have ${logitsVocab} entries per position but config.json says vocab_size = ${config.vocabSize}`,
+    );
+  }
   const numHeads = numericDim(pastMeta?.shape[1]) ?? config.numHeads;
   const headDim = numericDim(pastMeta?.shape[3]) ?? config.headDim;
   return Object.freeze({

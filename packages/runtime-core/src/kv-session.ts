@@ -18,8 +18,6 @@ export interface KvSessionModel {
   readonly padTokenId: number;
 }
 
-type FloatData = RowData;
-
 /**
  * One generation's use of a GPT-2 ONNX decoder: the `ModelSession` of `@nucleus/samplers`, owning a KV
  * cache per row.
@@ -32,8 +30,9 @@ type FloatData = RowData;
  * - Only the last position's logits reach JavaScript's hands: for one new token per row the runtime's
  *   output buffer is returned as is, for longer chunks the last position of each row is copied into a
  *   reused buffer.
- * - Replaced tensors are disposed at once; `selectRows` gathers cache rows along the batch axis (a
- *   contiguous range of rows is a zero-copy view, the identity is free).
+ * - Replaced tensors are disposed at once; `selectRows` gathers cache rows along the batch axis: the
+ *   identity is free, a contiguous range of rows is a view, a reordering moves only the rows that change
+ *   (in place), an expansion copies into a larger cache.
  *
  * Sessions of one model share its `InferenceSession` but nothing else, so concurrent generations are
  * independent. One session takes one step at a time; a step the ONNX runtime fails disposes the session.
@@ -273,7 +272,7 @@ export class KvCacheSession implements ModelSession {
         `the model returned logits of shape [${logits.dims.join(', ')}], expected a last dimension of ${vocab}`,
       );
     }
-    const data = logits.data as FloatData;
+    const data = logits.data as RowData;
     if (data instanceof Float32Array && (columns === 1 || rows === 1)) {
       this.#logitsTensor = logits;
       const start = (columns - 1) * vocab;
@@ -297,7 +296,7 @@ function emptyTensor(ort: OrtModule, type: 'float32' | 'float16', dims: readonly
 }
 
 /** A float32 tensor over a `Float32Array`, a float16 one over the raw bits in a `Uint16Array`. */
-function floatTensor(ort: OrtModule, data: FloatData, dims: readonly number[]): Tensor {
+function floatTensor(ort: OrtModule, data: RowData, dims: readonly number[]): Tensor {
   return data instanceof Float32Array
     ? new ort.Tensor('float32', data, dims)
     : new ort.Tensor('float16', data, dims);

@@ -80,6 +80,22 @@ describe('describeDecoderGraph', () => {
     expect(describe).toThrow(/^onnx\/model\.onnx: /);
   });
 
+  it('rejects logits whose size differs from vocab_size', () => {
+    expect(() =>
+      describeDecoderGraph(
+        {
+          inputNames: ['input_ids', ...past(2)],
+          outputNames: ['logits', ...present(2)],
+          outputMetadata: [
+            { name: 'logits', isTensor: true, type: 'float32', shape: ['batch', 'seq', 50257] },
+          ],
+        },
+        config,
+        'onnx/model.onnx',
+      ),
+    ).toThrow(/logits have 50257 entries per position but config.json says vocab_size = 100/);
+  });
+
   it('rejects integer KV caches', () => {
     expect(() =>
       describeDecoderGraph(
