@@ -177,8 +177,10 @@ class WorkerClient {
 
   open(call: Call): number {
     const id = this.nextId++;
-    if (this.failure) {
-      call.fail(this.failure);
+    const failure = this.failure;
+    if (failure) {
+      // Later, not now: the caller has not got its id yet.
+      queueMicrotask(() => call.fail(failure));
       return id;
     }
     this.calls.set(id, call);

@@ -38,7 +38,7 @@ scope.onmessage = (event) => {
     case 'dispose':
       void handle(message.id, async () => {
         disposed = true;
-        for (const controller of running.values()) controller.abort();
+        // Generations still running fail with ModelDisposedError (runtime-core's dispose does that).
         await model?.dispose();
         model = undefined;
         scope.postMessage({ type: 'done', id: message.id });

@@ -153,7 +153,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(outcome.message).toMatch(/topP must be/);
     });
 
-    it('an abort signal stops a stream early; the tokens so far are runtime-node`s; dispose ends the model', async () => {
+    it('an abort signal stops a stream early with runtime-node`s tokens so far; dispose fails a running generation and ends the model', async () => {
       const config = { maxNewTokens: 100, minNewTokens: 100, doSample: true, topK: 20, seed: 99 };
       const expected = await reference.generate(PROMPT, config);
       const outcome = await page.evaluate(
@@ -167,11 +167,37 @@ describe.skipIf(!existsSync(CHROMIUM))(
             if (tokens.length === 5) controller.abort();
           }
           const result = await stream.result;
+          // Disposing while a generation runs makes it fail with ModelDisposedError.
+          const running = model.stream(prompt, config);
+          let seen = 0;
+          let duringDispose: unknown;
+          try {
+            for await (const _ of running) {
+              seen += 1;
+              if (seen === 3) void model.dispose();
+            }
+          } catch (error) {
+            duringDispose = error;
+          }
           await model.dispose();
           const afterDispose = await Promise.resolve()
             .then(() => model.generate(prompt))
             .catch((e: unknown) => (e as RuntimeWeb.NucleusError).code);
-          return { tokens, sequence: result.sequences[0]!, afterDispose, disposed: model.disposed };
+          return {
+            tokens,
+            sequence: result.sequences[0]!,
+            afterDispose,
+            disposed: model.disposed,
+            duringDispose: [
+              duringDispose instanceof nucleus.ModelDisposedError,
+              (duringDispose as RuntimeWeb.NucleusError | undefined)?.code,
+            ],
+            resultRejected: await running.result.then(
+              () => false,
+              (error: unknown) => error instanceof nucleus.ModelDisposedError,
+            ),
+            seenBeforeFailure: seen,
+          };
         },
         { prompt: PROMPT, config },
       );
@@ -180,7 +206,13 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(outcome.tokens.length).toBeLessThan(100);
       expect(outcome.sequence.newTokens).toEqual(outcome.tokens);
       expect(outcome.tokens).toEqual(expected.sequences[0]!.newTokens.slice(0, outcome.tokens.length));
-      expect(outcome).toMatchObject({ afterDispose: 'MODEL_DISPOSED', disposed: true });
+      expect(outcome).toMatchObject({
+        afterDispose: 'MODEL_DISPOSED',
+        disposed: true,
+        duringDispose: [true, 'MODEL_DISPOSED'],
+        resultRejected: true,
+      });
+      expect(outcome.seenBeforeFailure).toBeLessThan(100);
     });
 
     it('a hub id downloads into the Cache API with progress, is listed, loads again with the hub down, and is cleared', async () => {
