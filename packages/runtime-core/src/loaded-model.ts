@@ -32,7 +32,7 @@ export type GenerateInput =
  */
 export type GenerateCallOptions = Pick<
   GenerateOptions,
-  'signal' | 'processors' | 'selector' | 'trace' | 'now'
+  'signal' | 'processors' | 'warpers' | 'selector' | 'trace' | 'now'
 >;
 
 /** What `loadModelWith` hands to {@link LoadedModel}. */

@@ -15,7 +15,7 @@ import {
 import { ConfigError } from '@nucleus/samplers';
 import * as ort from 'onnxruntime-node';
 import { createDirectorySource } from './directory-source.js';
-import { type DownloadModelFilesOptions, downloadModelFiles } from './hub/index.js';
+import { type DownloadModelFilesOptions, downloadModelFiles, type ModelFilesResult } from './hub/index.js';
 
 /**
  * Options of {@link loadModel}: how to run the model, and, for a hub id, how to fetch it (unset hub options
@@ -116,25 +116,50 @@ export async function loadModel(source: string, options: NodeLoadModelOptions = 
     );
   }
 
-  const ref = parseHubSource(source, { revision });
-  const dtype = resolveDtype(runtime.dtype);
-  const { snapshotDir } = await downloadModelFiles(
-    ref.repoId,
-    (listing) => filesToFetch(listing, dtype, runtime.modelFile, `${ref.repoId}@${ref.revision}`),
-    {
-      revision: ref.revision,
-      endpoint,
-      token,
-      cacheDir,
-      offline,
-      revalidate,
-      onProgress,
-      signal,
-      fetch,
-      env,
-    },
-  );
+  const { snapshotDir } = await pullModel(source, {
+    revision,
+    endpoint,
+    token,
+    cacheDir,
+    offline,
+    revalidate,
+    onProgress,
+    signal,
+    fetch,
+    env,
+    dtype: runtime.dtype,
+    modelFile: runtime.modelFile,
+  });
   return loadModelWith(ort, createDirectorySource(snapshotDir), runtime, platform);
+}
+
+/** Options of {@link pullModel}: the hub options of {@link loadModel} plus which ONNX file to fetch. */
+export type PullModelOptions = Pick<
+  NodeLoadModelOptions,
+  (typeof HUB_OPTION_NAMES)[number] | 'dtype' | 'modelFile'
+>;
+
+/**
+ * Downloads what {@link loadModel} needs of a hub model (config, tokenizer, generation defaults and the
+ * ONNX file of `dtype`, with its external data) into the Hugging Face hub cache, without loading it.
+ * Files already cached are not fetched again.
+ *
+ * @example
+ * ```ts
+ * const { snapshotDir, files } = await pullModel('Xenova/gpt2', { dtype: 'q8' });
+ * ```
+ * @throws the hub errors of {@link downloadModelFiles}; `ModelFileError` when the repository has no ONNX
+ *   file for `dtype`.
+ */
+export async function pullModel(source: string, options: PullModelOptions = {}): Promise<ModelFilesResult> {
+  const { dtype: dtypeOption, modelFile, revision, ...hub } = options;
+  const ref = parseHubSource(source, { revision });
+  const dtype = resolveDtype(dtypeOption);
+  return downloadModelFiles(
+    ref.repoId,
+    (listing) => filesToFetch(listing, dtype, modelFile, `${ref.repoId}@${ref.revision}`),
+    { ...hub, revision: ref.revision },
+  );
 }
 
 function looksLikePath(source: string): boolean {

@@ -1,0 +1,2 @@
+export { main } from './main.js';
+export { createProgram } from './program.js';
