@@ -126,11 +126,11 @@ tags:
 
 # ${NAME}
 
-A small GPT-2 (${config.n_layer} layers, ${config.n_embd} dimensions, ${fmt(parameters)} parameters) trained
-from scratch for ${info.training.minutes} minutes on two CPU cores on the King James Bible. It is the default
-model of the Nucleus CLI and examples: it ships inside \`@nucleus/demo-model\`, needs no network, and writes
-English in the style of the King James Version, so that the decoding strategies show what they do. It is a
-demo, not a language model for any real use.
+A small GPT-2 (${config.n_layer} layers, ${config.n_embd} dimensions, ${fmt(parameters)} parameters) trained from
+scratch on the King James Bible, in ${info.training.minutes} minutes on a shared 2-core CPU machine. It is the
+default model of the Nucleus CLI and examples: it ships inside \`@nucleus/demo-model\`, needs no network, and
+writes English in the style of the King James Version, so that the decoding strategies show what they do. It
+is a demo, not a language model for any real use.
 
 It uses GPT-2's real tokenizer and vocabulary (50,257 ids) and the exact GPT-2 architecture, exported as ONNX
 with a KV cache (\`onnx/model.onnx\`, fp32, the graph of \`@nucleus/gpt2-onnx\`).
@@ -180,15 +180,16 @@ tokens (each token predicted from the tokens before it in its window).
 
 ## Training
 
-- PyTorch ${log.torch} (Debian's \`python3-torch\`), ${args.threads} threads on a shared 2-core CPU machine;
-  a plain GPT-2 written for this model (\`tools/train-demo-model/gpt2.py\`), seed ${args.seed}.
+- PyTorch ${log.torch} (Debian's \`python3-torch\`), ${args.threads === 1 ? 'one thread' : `${args.threads} threads`}
+  on a shared 2-core CPU machine; a plain GPT-2 written for this model (\`tools/train-demo-model/gpt2.py\`),
+  seed ${args.seed}.
 - Windows of ${args.context} tokens at random offsets of the training split, batches of ${args.batch_size}
   (${fmt(args.batch_size * args.context)} tokens per step).
 - AdamW (betas 0.9, 0.95; weight decay ${args.weight_decay} on matrices and embeddings), peak learning rate
   ${args.lr}, ${args.warmup} warmup steps, cosine decay to ${args.min_lr_ratio}x over
   progress = max(step / ${fmt(args.steps)}, time / ${args.minutes} min); gradient clipping at 1.0; no dropout.
 - **Output layer over the corpus's token ids only.** Training computes the softmax over the
-  ${fmt(metrics.corpus_token_ids)} ids the corpus uses (five times cheaper than all 50,257). The final
+  ${fmt(metrics.corpus_token_ids)} ids the corpus uses (a fifth of the 50,257 output rows, most of the cost of a step). The final
   LayerNorm's weight is pinned to 0 and its bias to 1 on hidden dimension 0, so that column of the tied
   embedding acts as a per-token output bias. In the exported model, every token the corpus never uses has an
   embedding that is zero except that column, which holds ${metrics.unused_token_logit}: its logit is exactly
@@ -197,7 +198,9 @@ tokens (each token predicted from the tokens before it in its window).
   ${metrics.heldout.max_unused_token_mass.toExponential(1)} of the probability on the held-out text. A prompt
   with such tokens (modern words, digits, emoji) still runs, but the model has never seen them.
 
-Held-out loss during training (first ${args.eval_windows} held-out windows, compact softmax):
+Held-out loss during training, on a fixed subset (the first ${args.eval_windows} held-out windows,
+${fmt(args.eval_windows * args.context)} tokens; compact softmax). The subset is easier than the whole split: its
+figures are not comparable with the final one.
 
 | step | minutes | training loss (smoothed) | held-out loss |
 | ---- | ------- | ------------------------ | ------------- |
