@@ -1,35 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ensureModel } from '@nucleus/gpt2-onnx';
+import { resolve } from 'node:path';
+import { demoModelPath } from '@nucleus/demo-model';
 import { type LoadedModel, loadModel } from '@nucleus/runtime-node';
 import { UsageError } from './errors.js';
 import type { Output } from './output.js';
 import type { ModelFlags } from './program.js';
 import { createDownloadProgress } from './progress.js';
-
-/** Where the CLI keeps models it builds: `$NUCLEUS_CACHE_DIR`, else `$XDG_CACHE_HOME/nucleus/models`. */
-export function cliCacheDir(): string {
-  const env = process.env;
-  if (env['NUCLEUS_CACHE_DIR']) return resolve(env['NUCLEUS_CACHE_DIR']);
-  return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'nucleus', 'models');
-}
-
-/**
- * The embedded default model. Until the trained demo model ships, it is the `tiny` GPT-2 built from seeded
- * weights by `@nucleus/gpt2-onnx` on first use and cached (random weights: the text is noise).
- */
-export async function ensureDemoModel(output: Output): Promise<string> {
-  let announced = false;
-  return ensureModel('tiny', {
-    cacheDir: cliCacheDir(),
-    onProgress: () => {
-      if (announced) return;
-      announced = true;
-      output.err(output.errColor.dim('Building the demo model (first use only)...\n'));
-    },
-  });
-}
 
 function parseThreads(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -49,7 +25,7 @@ export async function openModel(flags: ModelFlags, output: Output): Promise<Load
     ...(flags.dtype !== undefined ? { dtype: flags.dtype as never } : {}),
     ...(threads !== undefined && threads > 0 ? { threads } : {}),
   };
-  if (flags.model === undefined) return loadModel(await ensureDemoModel(output), common);
+  if (flags.model === undefined) return loadModel(demoModelPath(), common);
   const local = resolve(flags.model);
   if (existsSync(local) && statSync(local).isDirectory()) return loadModel(local, common);
   const progress = createDownloadProgress(output);

@@ -74,10 +74,10 @@ export function createProgram(): Command {
       'after',
       `
 Examples:
-  $ nucleus generate "Long long ago, a beautiful girl"
-  $ nucleus generate "Hello, my dog is" --do-sample --top-p 0.9 --seed 42
-  $ nucleus compare "Long long ago, a beautiful girl" --max-new-tokens 30
-  $ nucleus inspect "Hello, my dog is" --do-sample --top-k 50 --top-p 0.9 --steps 3
+  $ nucleus generate "And the LORD said"
+  $ nucleus generate "In the beginning" --do-sample --top-p 0.9 --seed 42
+  $ nucleus compare "And the LORD said" --max-new-tokens 30
+  $ nucleus inspect "In the beginning" --do-sample --top-k 50 --top-p 0.9 --steps 3
   $ nucleus pull Xenova/gpt2 && nucleus generate --model Xenova/gpt2 "Hello"`,
     );
 
@@ -95,7 +95,7 @@ Examples:
       'after',
       `
 Examples:
-  $ nucleus generate "Long long ago, a beautiful girl" --max-new-tokens 40
+  $ nucleus generate "And the LORD said" --max-new-tokens 40
   $ nucleus generate "Hello" --do-sample --temperature 0.7 --top-k 50 --seed 1
   $ nucleus generate "Hello" --num-beams 4 --num-return-sequences 2 --early-stopping true --json
   $ echo "Once upon a time" | nucleus generate - --stop "." --json
@@ -125,7 +125,7 @@ The default set (the seed notebook's): greedy; temperature 0.5, 1.0 and 1.5 with
 top-p 0.9; 4 beams. Generation flags given outside --config (e.g. --max-new-tokens, --seed) apply to all.
 
 Examples:
-  $ nucleus compare "Long long ago, a beautiful girl" --seed 7 --max-new-tokens 30
+  $ nucleus compare "And the LORD said" --seed 7 --max-new-tokens 30
   $ nucleus compare "Hello" --config "greedy=" --config "t0.8=--do-sample --temperature 0.8 --top-k 0" --json`,
     )
     .action(runCompare);
@@ -145,7 +145,7 @@ Examples:
       'after',
       `
 Examples:
-  $ nucleus inspect "Hello, my dog is" --do-sample --temperature 0.7 --top-k 50 --top-p 0.9
+  $ nucleus inspect "In the beginning" --do-sample --temperature 0.7 --top-k 50 --top-p 0.9
   $ nucleus inspect "Long long ago" --do-sample --min-p 0.05 --top-k 0 --steps 5 --seed 3`,
     )
     .action(runInspect);
@@ -169,7 +169,7 @@ Examples:
 
   program
     .command('models')
-    .description('list the models in the Hugging Face hub cache and the built demo models, with sizes')
+    .description('list the models in the Hugging Face hub cache and the embedded demo model, with sizes')
     .option('--json', 'print the list as JSON')
     .addHelpText('after', '\nExample:\n  $ nucleus models')
     .action(runModels);

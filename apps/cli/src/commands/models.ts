@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { demoModelPath } from '@nucleus/demo-model';
 import { hubCacheDir } from '@nucleus/runtime-node';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { cliCacheDir } from '../model-source.js';
 import { createOutput } from '../output.js';
 import type { GlobalFlags } from '../program.js';
 import { formatBytes } from '../progress.js';
@@ -12,7 +12,7 @@ import { formatBytes } from '../progress.js';
 /** A model found on disk. */
 export interface CachedModel {
   readonly id: string;
-  readonly source: 'hub' | 'built';
+  readonly source: 'hub' | 'embedded';
   readonly revisions: string[];
   readonly bytes: number;
   readonly path: string;
@@ -50,15 +50,15 @@ async function hubModels(cacheDir: string): Promise<CachedModel[]> {
   return models;
 }
 
-async function builtModels(cacheDir: string): Promise<CachedModel[]> {
-  if (!existsSync(cacheDir)) return [];
-  const models: CachedModel[] = [];
-  for (const entry of await readdir(cacheDir)) {
-    const path = join(cacheDir, entry);
-    if (!(await stat(path)).isDirectory() || !existsSync(join(path, 'config.json'))) continue;
-    models.push({ id: entry, source: 'built', revisions: [], bytes: await folderBytes(path), path });
-  }
-  return models;
+async function embeddedModel(): Promise<CachedModel> {
+  const path = demoModelPath();
+  return {
+    id: 'demo (embedded default)',
+    source: 'embedded',
+    revisions: [],
+    bytes: await folderBytes(path),
+    path,
+  };
 }
 
 /** `nucleus models` */
@@ -66,13 +66,9 @@ export async function runModels(_flags: { json?: boolean }, command: Command): P
   const flags = command.optsWithGlobals<{ json?: boolean } & GlobalFlags>();
   const output = createOutput(flags.color === false);
   const hubDir = hubCacheDir();
-  const models = [...(await hubModels(hubDir)), ...(await builtModels(cliCacheDir()))];
+  const models = [...(await hubModels(hubDir)), await embeddedModel()];
   if (flags.json) {
-    output.out(`${JSON.stringify({ hubCache: hubDir, builtCache: cliCacheDir(), models })}\n`);
-    return;
-  }
-  if (models.length === 0) {
-    output.out(`No models cached yet (hub cache: ${hubDir}). Try: nucleus pull Xenova/gpt2\n`);
+    output.out(`${JSON.stringify({ hubCache: hubDir, models })}\n`);
     return;
   }
   const table = new Table({
