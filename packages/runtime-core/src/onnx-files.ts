@@ -1,6 +1,7 @@
 import { InvalidOptionError } from '@nucleus/samplers';
 import { ModelFileError } from './errors.js';
 import type { ModelFileSource } from './file-source.js';
+import type { HubFileRequest } from './hub/index.js';
 
 /**
  * Which ONNX export of the model to load, by the file-name suffix the Hugging Face / transformers.js
@@ -90,4 +91,41 @@ function describeDtypes(found: readonly string[]): string {
     onnxFileCandidates(dtype).some((candidate) => found.includes(candidate)),
   );
   return dtypes.length > 0 ? ` (available dtypes: ${dtypes.join(', ')})` : '';
+}
+
+/**
+ * The files of a hub repository that a GPT-2 model needs, chosen from the repository's file list: config,
+ * tokenizer, the optional tokenizer config and generation defaults, the ONNX export for `dtype` (or
+ * `modelFile`) and, when `includeExternalData`, its external data files (`model.onnx_data`, ...).
+ *
+ * @param repo `org/name@revision`, for the error message.
+ * @throws {ModelFileError} when the repository has no matching ONNX file; the message lists what it has.
+ */
+export function modelFilesToFetch(
+  listing: readonly string[],
+  dtype: ModelDtype,
+  modelFile: string | undefined,
+  repo: string,
+  { includeExternalData = true }: { includeExternalData?: boolean } = {},
+): HubFileRequest[] {
+  const candidates = modelFile === undefined ? onnxFileCandidates(dtype) : [modelFile];
+  const onnx = candidates.find((candidate) => listing.includes(candidate));
+  if (onnx === undefined) {
+    const found = listing.filter((file) => file.endsWith('.onnx'));
+    throw new ModelFileError(
+      candidates[0]!,
+      `no ONNX model for ${modelFile === undefined ? `dtype '${dtype}'` : 'modelFile'} in ${repo} (looked for ${candidates.join(', ')}); ${
+        found.length > 0 ? `found ${found.join(', ')}` : 'the repository has no .onnx file'
+      }`,
+    );
+  }
+  const externalData = includeExternalData ? listing.filter((file) => file.startsWith(`${onnx}_data`)) : [];
+  return [
+    'config.json',
+    'tokenizer.json',
+    { path: 'tokenizer_config.json', optional: true },
+    { path: 'generation_config.json', optional: true },
+    onnx,
+    ...externalData,
+  ];
 }

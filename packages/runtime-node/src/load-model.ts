@@ -2,13 +2,11 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   checkLoadOptionNames,
-  type HubFileRequest,
   type LoadedModel,
   type LoadModelOptions,
   loadModelWith,
-  ModelFileError,
   ModelNotFoundError,
-  onnxFileCandidates,
+  modelFilesToFetch,
   parseHubSource,
   resolveDtype,
 } from '@nucleus/runtime-core';
@@ -157,43 +155,11 @@ export async function pullModel(source: string, options: PullModelOptions = {}):
   const dtype = resolveDtype(dtypeOption);
   return downloadModelFiles(
     ref.repoId,
-    (listing) => filesToFetch(listing, dtype, modelFile, `${ref.repoId}@${ref.revision}`),
+    (listing) => modelFilesToFetch(listing, dtype, modelFile, `${ref.repoId}@${ref.revision}`),
     { ...hub, revision: ref.revision },
   );
 }
 
 function looksLikePath(source: string): boolean {
   return /^(\.{1,2}([\\/]|$)|[\\/]|~([\\/]|$)|[A-Za-z]:[\\/])/.test(source) || source.includes('\\');
-}
-
-/**
- * The files of a hub repository a GPT-2 model needs: config, tokenizer, generation defaults and the ONNX
- * export for `dtype` (with its external data file, if any).
- */
-function filesToFetch(
-  listing: readonly string[],
-  dtype: ReturnType<typeof resolveDtype>,
-  modelFile: string | undefined,
-  repo: string,
-): HubFileRequest[] {
-  const candidates = modelFile === undefined ? onnxFileCandidates(dtype) : [modelFile];
-  const onnx = candidates.find((candidate) => listing.includes(candidate));
-  if (onnx === undefined) {
-    const found = listing.filter((file) => file.endsWith('.onnx'));
-    throw new ModelFileError(
-      candidates[0]!,
-      `no ONNX model for ${modelFile === undefined ? `dtype '${dtype}'` : 'modelFile'} in ${repo} (looked for ${candidates.join(', ')}); ${
-        found.length > 0 ? `found ${found.join(', ')}` : 'the repository has no .onnx file'
-      }`,
-    );
-  }
-  const externalData = listing.filter((file) => file.startsWith(`${onnx}_data`));
-  return [
-    'config.json',
-    'tokenizer.json',
-    { path: 'tokenizer_config.json', optional: true },
-    { path: 'generation_config.json', optional: true },
-    onnx,
-    ...externalData,
-  ];
 }

@@ -3,14 +3,12 @@ import {
   downloadHubFiles,
   type ExecutionProviderConfig,
   type HubDownloadOptions,
-  type HubFileRequest,
   type LoadedModel,
   type LoadModelOptions,
   loadModelWith,
-  ModelFileError,
   type ModelFileSource,
   ModelNotFoundError,
-  onnxFileCandidates,
+  modelFilesToFetch,
   parseHubSource,
   resolveDtype,
 } from '@nucleus/runtime-core';
@@ -159,7 +157,10 @@ export async function loadWithOnnxRuntimeWeb(
   const downloaded = await downloadHubFiles(
     store,
     ref.repoId,
-    (listing) => filesToFetch(listing, dtype, runtime.modelFile, `${ref.repoId}@${ref.revision}`),
+    (listing) =>
+      modelFilesToFetch(listing, dtype, runtime.modelFile, `${ref.repoId}@${ref.revision}`, {
+        includeExternalData: false,
+      }),
     { revision: ref.revision, endpoint, token, offline, revalidate, onProgress, signal, fetch },
   );
   return load(store.snapshotSource(downloaded.repoId, downloaded.commit));
@@ -232,34 +233,4 @@ function chooseExecutionProviders(
     typeof provider === 'string' ? provider : (provider as { name?: unknown } | null)?.name;
   const usable = requested.filter((provider) => nameOf(provider) !== 'webgpu');
   return usable.length > 0 ? usable : requested;
-}
-
-/**
- * The files of a hub repository a GPT-2 model needs: config, tokenizer, generation defaults and the ONNX
- * export for `dtype` (with its external data file, if any).
- */
-function filesToFetch(
-  listing: readonly string[],
-  dtype: ReturnType<typeof resolveDtype>,
-  modelFile: string | undefined,
-  repo: string,
-): HubFileRequest[] {
-  const candidates = modelFile === undefined ? onnxFileCandidates(dtype) : [modelFile];
-  const onnx = candidates.find((candidate) => listing.includes(candidate));
-  if (onnx === undefined) {
-    const found = listing.filter((file) => file.endsWith('.onnx'));
-    throw new ModelFileError(
-      candidates[0]!,
-      `no ONNX model for ${modelFile === undefined ? `dtype '${dtype}'` : 'modelFile'} in ${repo} (looked for ${candidates.join(', ')}); ${
-        found.length > 0 ? `found ${found.join(', ')}` : 'the repository has no .onnx file'
-      }`,
-    );
-  }
-  return [
-    'config.json',
-    'tokenizer.json',
-    { path: 'tokenizer_config.json', optional: true },
-    { path: 'generation_config.json', optional: true },
-    onnx,
-  ];
 }
