@@ -9,12 +9,16 @@
  * @packageDocumentation
  */
 import { EXP_TABLE } from './exp.js';
+import { maxOf } from './reduce.js';
 
 // Literal copies of EXP_STEPS_PER_NAT, EXP_NEG_CUTOFF and EXP_LAST_BIN (see reduce.ts for why).
 const STEPS = 64;
 const CUTOFF = 80;
 const LAST_BIN = 5120;
 const INV_STEPS = 1 / 64;
+
+/** Tokens per bin, for narrowing an overfull window. */
+const binTokens = new Int32Array(LAST_BIN + 1);
 
 /** Default shortlist capacity. */
 export const NEAR_MAX_BUDGET = 4096;
@@ -43,71 +47,115 @@ export class NearMaxScan {
   }
 
   /**
-   * Scans the row once, tracking its max as it goes (the sums are rescaled when the max rises, the
-   * shortlist pruned). `windowNats` is rounded up to a whole number of bins and capped at 80 nats;
-   * `withEntropySum` also computes {@link NearMaxScan.s}.
+   * Scans the row: a 4-lane max pass, then one pass of fast `exp` that also shortlists. `windowNats` is
+   * rounded up to a whole number of bins and capped at 80 nats; `withEntropySum` also computes
+   * {@link NearMaxScan.s}. When the max is not finite, only {@link NearMaxScan.max} is set.
    */
   scan(scores: Float32Array, windowNats: number, withEntropySum: boolean): void {
+    const max = maxOf(scores);
+    this.max = max;
+    this.overflow = false;
+    if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
+    const bins = Math.max(1, Math.min(Math.ceil(windowNats * STEPS), LAST_BIN));
+    // Two copies of the loop: V8 compiled a loop-invariant `if (withEntropySum)` inside it poorly.
+    if (withEntropySum) this.sumWithEntropy(scores, max, bins);
+    else this.sum(scores, max, bins);
+  }
+
+  private sum(scores: Float32Array, max: number, bins: number): void {
     const table = EXP_TABLE;
     const indices = this.indices;
     const values = this.values;
     const budget = this.budget;
-    let bins = Math.max(1, Math.min(Math.ceil(windowNats * STEPS), LAST_BIN));
-    let window = bins * INV_STEPS;
-    let count = 0;
-    let max = Number.NEGATIVE_INFINITY;
+    const window = bins * INV_STEPS;
+    let inWindow = 0;
     let z = 0;
-    let s = 0;
-    this.overflow = false;
     for (let i = 0; i < scores.length; i++) {
       const x = scores[i]!;
-      // Removed tokens weigh nothing: skip them (rows after top-k are mostly -Infinity).
-      if (x === Number.NEGATIVE_INFINITY) continue;
-      if (x > max) {
-        if (x === Number.POSITIVE_INFINITY) {
-          this.max = x;
-          return;
-        }
-        // Rescale the sums to the new max and drop the shortlisted tokens now too far below it.
-        const rise = x - max;
-        if (max > Number.NEGATIVE_INFINITY) {
-          const scale = Math.exp(-rise);
-          s = scale * (s * INV_STEPS - rise * z) * STEPS;
-          z *= scale;
-        }
-        max = x;
-        let kept = 0;
-        for (let j = 0; j < count; j++) {
-          if (max - values[j]! < window) {
-            indices[kept] = indices[j]!;
-            values[kept++] = values[j]!;
-          }
-        }
-        count = kept;
-      }
       const gap = max - x;
-      const scaled = gap < CUTOFF ? gap * STEPS : LAST_BIN;
+      // Tokens 80 nats or more below the max (and -Infinity, NaN) weigh 0: no work for them.
+      if (!(gap < CUTOFF)) continue;
+      const scaled = gap * STEPS;
+      const k = scaled | 0;
+      const r = (scaled - k) * INV_STEPS;
+      z += table[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6))));
+      if (gap < window) {
+        if (inWindow < budget) {
+          indices[inWindow] = i;
+          values[inWindow] = x;
+        }
+        inWindow++;
+      }
+    }
+    this.z = z;
+    this.s = Number.NaN;
+    this.finishShortlist(scores, max, bins, inWindow);
+  }
+
+  private sumWithEntropy(scores: Float32Array, max: number, bins: number): void {
+    const table = EXP_TABLE;
+    const indices = this.indices;
+    const values = this.values;
+    const budget = this.budget;
+    const window = bins * INV_STEPS;
+    let inWindow = 0;
+    let z = 0;
+    let s = 0;
+    for (let i = 0; i < scores.length; i++) {
+      const x = scores[i]!;
+      const gap = max - x;
+      if (!(gap < CUTOFF)) continue;
+      const scaled = gap * STEPS;
       const k = scaled | 0;
       const r = (scaled - k) * INV_STEPS;
       const e = table[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6))));
       z += e;
-      if (withEntropySum) s -= e * scaled;
+      s -= e * scaled;
       if (gap < window) {
-        if (count === budget) {
-          bins = this.shrink(max, bins, count, gap);
-          count = this.count;
-          window = bins * INV_STEPS;
-          if (!(gap < window)) continue;
+        if (inWindow < budget) {
+          indices[inWindow] = i;
+          values[inWindow] = x;
         }
-        indices[count] = i;
-        values[count++] = x;
+        inWindow++;
       }
     }
-    this.max = max;
-    this.count = count;
-    this.windowBins = bins;
     this.z = z;
     this.s = s * INV_STEPS;
+    this.finishShortlist(scores, max, bins, inWindow);
+  }
+
+  /**
+   * Sets the shortlist's size; when more than the budget fell in the window (rare), narrows the window to
+   * the most bins whose tokens fit and collects again.
+   */
+  private finishShortlist(scores: Float32Array, max: number, bins: number, inWindow: number): void {
+    if (inWindow <= this.budget) {
+      this.count = inWindow;
+      this.windowBins = bins;
+      return;
+    }
+    const perBin = binTokens;
+    perBin.fill(0, 0, bins);
+    const window = bins * INV_STEPS;
+    for (let i = 0; i < scores.length; i++) {
+      const gap = max - scores[i]!;
+      if (gap < window) perBin[(gap * STEPS) | 0]!++;
+    }
+    let fitting = 0;
+    let total = 0;
+    while (fitting < bins && total + perBin[fitting]! <= this.budget) total += perBin[fitting++]!;
+    const narrowed = fitting * INV_STEPS;
+    let count = 0;
+    for (let i = 0; i < scores.length && fitting > 0; i++) {
+      const x = scores[i]!;
+      if (max - x < narrowed) {
+        this.indices[count] = i;
+        this.values[count++] = x;
+      }
+    }
+    this.count = count;
+    this.windowBins = fitting;
+    this.overflow = fitting === 0;
   }
 
   /**
@@ -150,30 +198,6 @@ export class NearMaxScan {
     this.windowBins = windowBins;
     this.z = Number.NaN;
     this.s = Number.NaN;
-  }
-
-  /**
-   * Shrinks a full window to 3/4 of its bins, repeatedly, until the shortlist has room or the incoming
-   * token (at `gap` below the max) falls outside, and drops the tokens now outside it. Sets `count`;
-   * returns the new number of bins.
-   */
-  private shrink(max: number, bins: number, count: number, gap: number): number {
-    const { indices, values } = this;
-    while (count === this.budget && gap < bins * INV_STEPS && bins > 0) {
-      bins = (bins * 3) >> 2;
-      const window = bins * INV_STEPS;
-      let kept = 0;
-      for (let j = 0; j < count; j++) {
-        if (max - values[j]! < window) {
-          indices[kept] = indices[j]!;
-          values[kept++] = values[j]!;
-        }
-      }
-      count = kept;
-    }
-    if (bins === 0) this.overflow = true;
-    this.count = count;
-    return bins;
   }
 }
 

@@ -101,10 +101,10 @@ export function expSum(scores: Float32Array, max: number): number {
   const table = EXP_TABLE;
   let z = 0;
   for (let i = 0; i < scores.length; i++) {
-    const x = scores[i]!;
-    if (x === Number.NEGATIVE_INFINITY) continue;
-    const gap = max - x;
-    const scaled = gap < CUTOFF ? gap * STEPS : LAST_BIN;
+    const gap = max - scores[i]!;
+    // 80 nats or more below the max (and -Infinity, NaN): weight 0, no work.
+    if (!(gap < CUTOFF)) continue;
+    const scaled = gap * STEPS;
     const k = scaled | 0;
     const r = (scaled - k) * INV_STEPS;
     z += table[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6))));
@@ -131,10 +131,10 @@ export function expSums(scores: Float32Array, max: number): Readonly<ExpSums> {
   let z = 0;
   let s = 0;
   for (let i = 0; i < scores.length; i++) {
-    const x = scores[i]!;
-    if (x === Number.NEGATIVE_INFINITY) continue;
-    const gap = max - x;
-    const scaled = gap < CUTOFF ? gap * STEPS : LAST_BIN;
+    const gap = max - scores[i]!;
+    // 80 nats or more below the max (and -Infinity, NaN): weight 0, no work.
+    if (!(gap < CUTOFF)) continue;
+    const scaled = gap * STEPS;
     const k = scaled | 0;
     const r = (scaled - k) * INV_STEPS;
     const e = table[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6))));
@@ -172,10 +172,12 @@ export function scoreMassHistogram(
   binCount.fill(0, 0, LAST_BIN + 1);
   let z = 0;
   for (let i = 0; i < scores.length; i++) {
-    const x = scores[i]!;
-    if (x === Number.NEGATIVE_INFINITY) continue;
-    const gap = max - x;
-    const scaled = gap < CUTOFF ? gap * STEPS : LAST_BIN;
+    const gap = max - scores[i]!;
+    if (!(gap < CUTOFF)) {
+      binCount[LAST_BIN]!++;
+      continue;
+    }
+    const scaled = gap * STEPS;
     const k = scaled | 0;
     const r = (scaled - k) * INV_STEPS;
     const e = table[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6))));
