@@ -1,8 +1,8 @@
 import { BeamSearch, type FinishReason } from '../beam/beam-search.js';
 import type { LogitsProcessor, ProcessContext } from '../types.js';
 import { logSoftmaxInPlace, logSoftmaxTerms } from './log-softmax.js';
-import { buildProcessors, cloneProcessors } from './pipeline.js';
-import { type GenerationRun, makeSequence } from './run.js';
+import { cloneProcessors } from './pipeline.js';
+import { distinctPrefill, type GenerationRun, makeSequence, promptProcessors } from './run.js';
 import type { TokenBuffer } from './token-buffer.js';
 import type { GeneratedSequence } from './types.js';
 
@@ -26,23 +26,10 @@ interface Item {
 export async function runBeamLoop(run: GenerationRun): Promise<GeneratedSequence[]> {
   const { config, prompts, session, vocabSize } = run;
   const B = config.numBeams;
-  const prefillRowOf = new Map<string, number>();
-  const prefillTokens: (readonly number[])[] = [];
+  const { prefillTokens, prefillRowOf } = distinctPrefill(prompts);
   const items: Item[] = prompts.map((prompt, promptIndex) => {
-    const key = prompt.join(',');
-    let prefillRow = prefillRowOf.get(key);
-    if (prefillRow === undefined) {
-      prefillRow = prefillTokens.length;
-      prefillRowOf.set(key, prefillRow);
-      prefillTokens.push(prompt);
-    }
-    const processors = buildProcessors(config, {
-      budget: run.budget,
-      promptLength: prompt.length,
-      longestPrompt: run.longestPrompt,
-      ...(run.userProcessors ? { userProcessors: run.userProcessors } : {}),
-      ...(run.userWarpers ? { userWarpers: run.userWarpers } : {}),
-    });
+    const prefillRow = prefillRowOf[promptIndex]!;
+    const processors = promptProcessors(run, prompt);
     const search = new BeamSearch<LogitsProcessor[]>(
       prompt,
       {

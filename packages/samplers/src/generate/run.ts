@@ -3,6 +3,7 @@ import type { GenerationConfig } from '../config/types.js';
 import type { SeededRandom } from '../random/xoshiro.js';
 import { cutBeforeStopString, type DecodeFn, type StopStringMatcher } from '../stopping/stop-strings.js';
 import type { DecoderModel, LogitsProcessor, ModelSession, TokenSelector } from '../types.js';
+import { buildProcessors } from './pipeline.js';
 import type { Tracer } from './trace.js';
 import type { GeneratedSequence, TokenEvent } from './types.js';
 
@@ -80,4 +81,35 @@ export function makeSequence(
     sequence.text = text;
   }
   return sequence;
+}
+
+/** Each distinct prompt once, for the prefill, and the prefill row of every prompt. */
+export function distinctPrefill(prompts: readonly (readonly number[])[]): {
+  readonly prefillTokens: readonly (readonly number[])[];
+  readonly prefillRowOf: readonly number[];
+} {
+  const rowByKey = new Map<string, number>();
+  const prefillTokens: (readonly number[])[] = [];
+  const prefillRowOf = prompts.map((prompt) => {
+    const key = prompt.join(',');
+    let row = rowByKey.get(key);
+    if (row === undefined) {
+      row = prefillTokens.length;
+      rowByKey.set(key, row);
+      prefillTokens.push(prompt);
+    }
+    return row;
+  });
+  return { prefillTokens, prefillRowOf };
+}
+
+/** The processors of one prompt's rows (a template: rows clone it). */
+export function promptProcessors(run: GenerationRun, prompt: readonly number[]): LogitsProcessor[] {
+  return buildProcessors(run.config, {
+    budget: run.budget,
+    promptLength: prompt.length,
+    longestPrompt: run.longestPrompt,
+    ...(run.userProcessors ? { userProcessors: run.userProcessors } : {}),
+    ...(run.userWarpers ? { userWarpers: run.userWarpers } : {}),
+  });
 }

@@ -2,8 +2,8 @@ import type { FinishReason } from '../beam/beam-search.js';
 import { greedy } from '../selection/greedy.js';
 import { sample } from '../selection/sample.js';
 import type { LogitsProcessor, SelectContext, TokenSelector } from '../types.js';
-import { buildProcessors, cloneProcessors } from './pipeline.js';
-import { type GenerationRun, makeSequence } from './run.js';
+import { cloneProcessors } from './pipeline.js';
+import { distinctPrefill, type GenerationRun, makeSequence, promptProcessors } from './run.js';
 import { TokenBuffer } from './token-buffer.js';
 import type { GeneratedSequence, TraceRecord } from './types.js';
 
@@ -57,24 +57,11 @@ export async function runSamplingLoop(run: GenerationRun): Promise<GeneratedSequ
   const baseSelector = run.selector ?? (config.doSample ? sample() : greedy());
 
   // Distinct prompts are prefilled once each.
-  const prefillRowOf = new Map<string, number>();
-  const prefillTokens: (readonly number[])[] = [];
+  const { prefillTokens, prefillRowOf } = distinctPrefill(prompts);
   const rows: Row[] = [];
   prompts.forEach((prompt, promptIndex) => {
-    const key = prompt.join(',');
-    let prefillRow = prefillRowOf.get(key);
-    if (prefillRow === undefined) {
-      prefillRow = prefillTokens.length;
-      prefillRowOf.set(key, prefillRow);
-      prefillTokens.push(prompt);
-    }
-    const template = buildProcessors(config, {
-      budget: run.budget,
-      promptLength: prompt.length,
-      longestPrompt: run.longestPrompt,
-      ...(run.userProcessors ? { userProcessors: run.userProcessors } : {}),
-      ...(run.userWarpers ? { userWarpers: run.userWarpers } : {}),
-    });
+    const prefillRow = prefillRowOf[promptIndex]!;
+    const template = promptProcessors(run, prompt);
     for (let copy = 0; copy < perPrompt; copy++) {
       const history = new TokenBuffer(prompt, prompt.length + Math.min(run.budget, 256));
       rows.push({
