@@ -11,3 +11,8 @@ export {
   type WebLoadModelOptions,
   type WorkerModelSource,
 } from './load-model-in-this-thread.js';
+export {
+  createRegistrySamplers,
+  type RegistrySamplers,
+  type SamplerRequest,
+} from './registry-samplers.js';

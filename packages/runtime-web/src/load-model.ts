@@ -14,6 +14,7 @@ import { type GenerationConfigInput, InvalidOptionError } from '@nucleus/sampler
 import { deserializeError, WorkerFailedError } from './errors.js';
 import type { WebLoadModelOptions, WorkerModelSource } from './load-model-in-this-thread.js';
 import type { FromWorker, LoadedModelInfo, ToWorker, WorkerLoadOptions } from './protocol.js';
+import type { SamplerRequest } from './registry-samplers.js';
 
 /** Options of {@link loadModel}: those of `loadModelInThisThread` (no custom `fetch`), plus the worker. */
 export interface WorkerLoadModelOptions extends Omit<WebLoadModelOptions, 'fetch'> {
@@ -25,10 +26,20 @@ export interface WorkerLoadModelOptions extends Omit<WebLoadModelOptions, 'fetch
   worker?: Worker | (() => Worker) | undefined;
 }
 
-/** Per-call options of a worker model: an abort signal and tracing (functions cannot cross into a worker). */
+/**
+ * Per-call options of a worker model: an abort signal, tracing, and registered plugin samplers by name
+ * (functions cannot cross into a worker).
+ */
 export interface WorkerGenerateOptions extends Pick<GenerateCallOptions, 'trace'> {
   /** Stops the generation cleanly: the result keeps what was generated, with finish reason `'aborted'`. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Plugin samplers of the worker's `samplerRegistry`, by name with their options, e.g.
+   * `[{ name: 'xtc', options: { probability: 0.5, threshold: 0.1 } }]`: `history`-stage processors run
+   * before the sampling warpers, `warper`-stage ones after them, a selector replaces greedy / sampling.
+   * An unknown name rejects with a `ConfigError`.
+   */
+  readonly samplers?: readonly SamplerRequest[] | undefined;
 }
 
 /**
@@ -349,8 +360,9 @@ class WorkerModelProxy implements WorkerModel {
       });
       const onAbort = () => this.client.post({ type: 'abort', id });
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.client.post({ type: 'generate', id, input, config, trace: options.trace, stream }, () =>
-        finish({ error: cloneError('input or config', { input, config }) }),
+      const { trace, samplers } = options;
+      this.client.post({ type: 'generate', id, input, config, trace, samplers, stream }, () =>
+        finish({ error: cloneError('input, config or samplers', { input, config, samplers }) }),
       );
       if (signal?.aborted) onAbort();
     });
@@ -362,15 +374,15 @@ class WorkerModelProxy implements WorkerModel {
 
 function checkCallOptions(options: WorkerGenerateOptions): void {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', options, 'an object ({ signal, trace })');
+    throw new InvalidOptionError('options', options, 'an object ({ signal, trace, samplers })');
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'signal' && key !== 'trace') {
+    if (key !== 'signal' && key !== 'trace' && key !== 'samplers') {
       throw new InvalidOptionError(
         key,
         (options as Record<string, unknown>)[key],
-        'unset for a model in a worker (its options are signal and trace)',
-        'functions cannot be sent to the model worker; use loadModelInThisThread for custom processors or selectors',
+        'unset for a model in a worker (its options are signal, trace and samplers)',
+        'functions cannot be sent to the model worker: name registered samplers in `samplers`, or use loadModelInThisThread for custom processors or selectors',
       );
     }
   }

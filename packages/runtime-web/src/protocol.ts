@@ -8,6 +8,7 @@ import type {
 import type { GenerationConfigInput, TraceOptions } from '@nucleus/samplers';
 import type { SerializedError } from './errors.js';
 import type { WebLoadModelOptions, WorkerModelSource } from './load-model-in-this-thread.js';
+import type { SamplerRequest } from './registry-samplers.js';
 
 /** Load options that can cross into the worker (no callbacks, no signal, no fetch). */
 export type WorkerLoadOptions = Omit<WebLoadModelOptions, 'onProgress' | 'signal' | 'fetch'>;
@@ -27,6 +28,8 @@ export type ToWorker =
       input: unknown;
       config: GenerationConfigInput;
       trace: TraceOptions | boolean | undefined;
+      /** Registered plugin samplers, created by the worker's registry. */
+      samplers: readonly SamplerRequest[] | undefined;
       stream: boolean;
     }
   | { type: 'abort'; id: number }

@@ -12,6 +12,7 @@ import { NucleusError } from '@nucleus/samplers';
 import { serializeError } from './errors.js';
 import { loadWithOnnxRuntimeWeb } from './load-model-in-this-thread.js';
 import type { FromWorker, LoadedModelInfo, ToWorker } from './protocol.js';
+import { createRegistrySamplers } from './registry-samplers.js';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
@@ -95,9 +96,12 @@ async function generate(message: Extract<ToWorker, { type: 'generate' }>): Promi
   if (model === undefined) throw new ModelDisposedError();
   const controller = new AbortController();
   running.set(message.id, controller);
+  const plugins = message.samplers === undefined ? undefined : createRegistrySamplers(message.samplers);
   const stream = model.stream(message.input as GenerateInput, message.config, {
     signal: controller.signal,
     ...(message.trace !== undefined && { trace: message.trace }),
+    ...(plugins && { processors: plugins.processors, warpers: plugins.warpers }),
+    ...(plugins?.selector && { selector: plugins.selector }),
   });
   for await (const event of stream) {
     if (message.stream) scope.postMessage({ type: 'token', id: message.id, event });

@@ -132,7 +132,16 @@ describe.skipIf(!existsSync(CHROMIUM))(
               tokens.push((await model.generate(prompt, config)).sequences.map((s) => s.tokens));
             }
             const error = await model.generate(prompt, { topP: 2 }).catch((e: unknown) => e);
+            // The stock worker's registry has no plugins: naming one is a typed error, not ignored.
+            const unknownSampler = await model
+              .generate(prompt, { maxNewTokens: 2 }, { samplers: [{ name: 'xtc' }] })
+              .catch((e: unknown) => e);
             return {
+              unknownSampler: [
+                unknownSampler instanceof nucleus.ConfigError,
+                (unknownSampler as RuntimeWeb.NucleusError).code,
+                (unknownSampler as Error).message,
+              ],
               tokens,
               typed: error instanceof nucleus.InvalidOptionError,
               code: (error as RuntimeWeb.NucleusError).code,
@@ -151,6 +160,11 @@ describe.skipIf(!existsSync(CHROMIUM))(
       }
       expect(outcome).toMatchObject({ typed: true, code: 'INVALID_OPTION', option: 'topP' });
       expect(outcome.message).toMatch(/topP must be/);
+      expect(outcome.unknownSampler).toEqual([
+        true,
+        'INVALID_CONFIG',
+        expect.stringMatching(/unknown sampler "xtc" in samplers/),
+      ]);
     });
 
     it('an abort signal stops a stream early with runtime-node`s tokens so far; dispose fails a running generation and ends the model', async () => {
