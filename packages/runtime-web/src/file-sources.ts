@@ -1,4 +1,9 @@
-import { ModelFileError, type ModelFileSource, ModelNotFoundError } from '@nucleus/runtime-core';
+import {
+  type HubProgressEvent,
+  ModelFileError,
+  type ModelFileSource,
+  ModelNotFoundError,
+} from '@nucleus/runtime-core';
 import { InvalidOptionError } from '@nucleus/samplers';
 
 /** The `fetch` the web runtime calls (the global one by default). */
@@ -17,8 +22,13 @@ export type PickedFiles = ArrayLike<File> | Iterable<File> | Readonly<Record<str
  * `{baseUrl}/onnx/model.onnx`, ... The ONNX file is fetched as bytes (onnxruntime-web needs them in memory).
  *
  * @param baseUrl Absolute URL of the folder (a trailing `/` is optional).
+ * @param onProgress Called as the ONNX file's bytes arrive (`total` from `Content-Length`, when sent).
  */
-export function createUrlSource(baseUrl: string, fetchImpl: WebFetch = defaultFetch()): ModelFileSource {
+export function createUrlSource(
+  baseUrl: string,
+  fetchImpl: WebFetch = defaultFetch(),
+  onProgress?: (event: HubProgressEvent) => void,
+): ModelFileSource {
   let base: URL;
   try {
     base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
@@ -61,8 +71,42 @@ export function createUrlSource(baseUrl: string, fetchImpl: WebFetch = defaultFe
       return (await get(path)) !== undefined;
     },
     readText: async (path) => (await required(path)).text(),
-    modelData: async (path) => new Uint8Array(await (await required(path)).arrayBuffer()),
+    modelData: async (path) => {
+      const response = await required(path);
+      if (onProgress === undefined || response.body === null) {
+        return new Uint8Array(await response.arrayBuffer());
+      }
+      return readWithProgress(path, response, onProgress);
+    },
   };
+}
+
+/** Reads a response body into one buffer, reporting the bytes received so far. */
+async function readWithProgress(
+  path: string,
+  response: Response,
+  onProgress: (event: HubProgressEvent) => void,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const length = Number(response.headers.get('Content-Length'));
+  const total = Number.isInteger(length) && length > 0 ? length : undefined;
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  onProgress({ file: path, loaded, total });
+  const reader = response.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.byteLength;
+    onProgress({ file: path, loaded, total });
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /**

@@ -44,7 +44,7 @@ export interface WebLoadModelOptions extends LoadModelOptions {
   revalidate?: boolean | undefined;
   /** Hub: the Cache API cache name. Default `nucleus-models`. */
   cacheName?: string | undefined;
-  /** Hub: download progress per file, `{ file, loaded, total }`. */
+  /** Download progress per file, `{ file, loaded, total }`: hub downloads, and a URL source's ONNX file. */
   onProgress?: HubDownloadOptions['onProgress'];
   /** Stops the loading (hub downloads keep what they received, for the next load to resume). */
   signal?: AbortSignal | undefined;
@@ -149,7 +149,7 @@ export async function loadWithOnnxRuntimeWeb(
   if (source.trim() === '') {
     throw new ModelNotFoundError(source, 'give a model folder URL, a hub id such as "Xenova/gpt2", or files');
   }
-  if (looksLikeUrl(source)) return load(createUrlSource(resolveUrl(source), fetch));
+  if (looksLikeUrl(source)) return load(createUrlSource(resolveUrl(source), fetch, onProgress));
 
   const ref = parseHubSource(source, { revision });
   const dtype = resolveDtype(runtime.dtype);

@@ -87,6 +87,21 @@ describe('loadModelInThisThread: onnxruntime-web (wasm, in Node) gives the token
     }
   });
 
+  it('a URL source reports the ONNX file`s download progress up to its size', async () => {
+    const events: { file: string; loaded: number; total: number | undefined }[] = [];
+    const model = await loadModelInThisThread(`${server.url}/models/tiny/`, {
+      onProgress: (event) => events.push({ ...event }),
+    });
+    await model.dispose();
+    const size = files.get('onnx/model.onnx')!.byteLength;
+    expect(events.length).toBeGreaterThan(1);
+    expect(events.every((event) => event.file === 'onnx/model.onnx' && event.total === size)).toBe(true);
+    expect(events[0]!.loaded).toBe(0);
+    expect(events.at(-1)!.loaded).toBe(size);
+    const loaded = events.map((event) => event.loaded);
+    expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
+  });
+
   it('individually picked files are found by name (model.onnx at the root)', async () => {
     const picked = ['config.json', 'tokenizer.json', 'onnx/model.onnx'].map(
       (relative) => new File([files.get(relative)!], relative.split('/').at(-1)!),
