@@ -11,16 +11,11 @@ import { Bench } from 'tinybench';
 import {
   argmax,
   BeamSearch,
+  createDecodingStep,
   createRandom,
   logSoftmaxInPlace,
-  minP,
   noRepeatNgramSize,
   repetitionPenalty,
-  sample,
-  temperature,
-  topK,
-  topP,
-  typicalP,
 } from '../dist/index.js';
 import * as baseline from './baseline.mjs';
 import { benchmarkRows, rowStats, tokenHistory, VOCAB } from './rows.mjs';
@@ -36,7 +31,6 @@ function load() {
 }
 
 const random = createRandom(42);
-const sampler = sample();
 const stateless = {
   tokens: new Int32Array(0),
   length: 0,
@@ -71,58 +65,42 @@ function config(name, nucleus, straightforward) {
   configs.push({ name, nucleus, straightforward });
 }
 
-config(
-  'greedy (argmax)',
-  () => {
-    sink += argmax(load());
-  },
-  () => {
-    sink += baseline.greedy(load());
-  },
-);
+/**
+ * A Nucleus step as generate() runs it for `generationConfig`: createDecodingStep's processors and
+ * selector on the next source row (the step copies the row itself when a processor needs to write).
+ */
+function nucleusStep(generationConfig) {
+  const step = createDecodingStep(generationConfig);
+  return () => {
+    sink += step.select(rows[next], stateless);
+    next = (next + 1) & 15;
+  };
+}
 
-const t07 = temperature(0.7);
-const k50 = topK(50);
-config(
-  'temperature 0.7 + topK 50 + sample',
-  () => {
-    const row = load();
-    t07.process(row, stateless);
-    k50.process(row, stateless);
-    sink += sampler.select(row, stateless);
-  },
-  () => {
-    const row = load();
-    baseline.temperature(row, 0.7);
-    baseline.topK(row, 50);
-    sink += baseline.sample(row, random);
-  },
-);
+config('greedy (argmax)', nucleusStep({}), () => {
+  sink += baseline.greedy(load());
+});
 
-const p09 = topP(0.9);
-config(
-  'topP 0.9 + sample',
-  () => {
-    const row = load();
-    p09.process(row, stateless);
-    sink += sampler.select(row, stateless);
-  },
-  () => {
-    const row = load();
-    baseline.topP(row, 0.9);
-    sink += baseline.sample(row, random);
-  },
-);
+config('temperature 0.7 + topK 50 + sample', nucleusStep({ doSample: true, temperature: 0.7, topK: 50 }), () => {
+  const row = load();
+  baseline.temperature(row, 0.7);
+  baseline.topK(row, 50);
+  sink += baseline.sample(row, random);
+});
+
+config('sample over the full vocabulary (topK 0)', nucleusStep({ doSample: true, topK: 0 }), () => {
+  sink += baseline.sample(load(), random);
+});
+
+config('topP 0.9 + sample', nucleusStep({ doSample: true, topK: 0, topP: 0.9 }), () => {
+  const row = load();
+  baseline.topP(row, 0.9);
+  sink += baseline.sample(row, random);
+});
 
 config(
   'temperature 0.7 + topK 50 + topP 0.9 + sample',
-  () => {
-    const row = load();
-    t07.process(row, stateless);
-    k50.process(row, stateless);
-    p09.process(row, stateless);
-    sink += sampler.select(row, stateless);
-  },
+  nucleusStep({ doSample: true, temperature: 0.7, topK: 50, topP: 0.9 }),
   () => {
     const row = load();
     baseline.temperature(row, 0.7);
@@ -132,35 +110,17 @@ config(
   },
 );
 
-const mp = minP(0.05);
-config(
-  'minP 0.05 + sample',
-  () => {
-    const row = load();
-    mp.process(row, stateless);
-    sink += sampler.select(row, stateless);
-  },
-  () => {
-    const row = load();
-    baseline.minP(row, 0.05);
-    sink += baseline.sample(row, random);
-  },
-);
+config('minP 0.05 + sample', nucleusStep({ doSample: true, topK: 0, minP: 0.05 }), () => {
+  const row = load();
+  baseline.minP(row, 0.05);
+  sink += baseline.sample(row, random);
+});
 
-const typical = typicalP(0.9);
-config(
-  'typicalP 0.9 + sample',
-  () => {
-    const row = load();
-    typical.process(row, stateless);
-    sink += sampler.select(row, stateless);
-  },
-  () => {
-    const row = load();
-    baseline.typicalP(row, 0.9);
-    sink += baseline.sample(row, random);
-  },
-);
+config('typicalP 0.9 + sample', nucleusStep({ doSample: true, topK: 0, typicalP: 0.9 }), () => {
+  const row = load();
+  baseline.typicalP(row, 0.9);
+  sink += baseline.sample(row, random);
+});
 
 const repetition = repetitionPenalty(1.3);
 config(

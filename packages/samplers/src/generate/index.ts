@@ -1,3 +1,4 @@
+export { createDecodingStep, DecodingStep, type DecodingStepOptions } from './decoding-step.js';
 export { generate } from './generate.js';
 export { logSoftmaxInPlace, logSoftmaxTerms, renormalizeLogits } from './log-softmax.js';
 export { toPaddedSequences } from './padded.js';

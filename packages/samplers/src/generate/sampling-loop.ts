@@ -1,8 +1,8 @@
 import type { FinishReason } from '../beam/beam-search.js';
 import { greedy } from '../selection/greedy.js';
 import { sample } from '../selection/sample.js';
-import type { LogitsProcessor, SelectContext, TokenSelector } from '../types.js';
-import { cloneProcessors } from './pipeline.js';
+import type { SelectContext } from '../types.js';
+import { DecodingStep } from './decoding-step.js';
 import { distinctPrefill, type GenerationRun, makeSequence, promptProcessors } from './run.js';
 import { TokenBuffer } from './token-buffer.js';
 import type { GeneratedSequence, TraceRecord } from './types.js';
@@ -12,8 +12,7 @@ interface Row {
   readonly sequence: number;
   readonly promptIndex: number;
   readonly history: TokenBuffer;
-  readonly processors: LogitsProcessor[];
-  readonly selector: TokenSelector;
+  readonly step: DecodingStep;
   readonly context: RowContext;
   /** The row's position in the session's current batch. */
   sessionRow: number;
@@ -61,15 +60,14 @@ export async function runSamplingLoop(run: GenerationRun): Promise<GeneratedSequ
   const rows: Row[] = [];
   prompts.forEach((prompt, promptIndex) => {
     const prefillRow = prefillRowOf[promptIndex]!;
-    const template = promptProcessors(run, prompt);
+    const template = new DecodingStep(promptProcessors(run, prompt), baseSelector);
     for (let copy = 0; copy < perPrompt; copy++) {
       const history = new TokenBuffer(prompt, prompt.length + Math.min(run.budget, 256));
       rows.push({
         sequence: promptIndex * perPrompt + copy,
         promptIndex,
         history,
-        processors: cloneProcessors(template),
-        selector: baseSelector.clone?.() ?? baseSelector,
+        step: template.clone(),
         context: new RowContext(history, run.eosTokenIds, run.random),
         sessionRow: prefillRow,
         finishReason: null,
@@ -79,7 +77,6 @@ export async function runSamplingLoop(run: GenerationRun): Promise<GeneratedSequ
     }
   });
 
-  const scratch = new Float32Array(vocabSize);
   let active = rows;
   let feed: readonly (readonly number[])[] = prefillTokens;
   let sessionRows = prefillTokens.length;
@@ -100,23 +97,17 @@ export async function runSamplingLoop(run: GenerationRun): Promise<GeneratedSequ
       const raw = logits.subarray(start, start + vocabSize);
       const traced = tracer?.wants(row.sequence) ? tracer : undefined;
       row.context.sync(row.history, r);
-      let scores = raw;
-      // A custom selector may write into the row: it gets a copy, like the processors.
-      if (row.processors.length > 0 || traced || run.selector) {
-        scratch.set(raw);
-        scores = scratch;
-        traced?.begin(step, row.sequence, row.promptIndex, scores);
-        for (const processor of row.processors) {
-          processor.process(scores, row.context);
-          traced?.stage(processor.name, scores);
-        }
-      }
-      const token = row.selector.select(scores, row.context);
+      const token = traced
+        ? row.step.selectTraced(raw, row.context, traced, {
+            step,
+            sequence: row.sequence,
+            promptIndex: row.promptIndex,
+          })
+        : row.step.select(raw, row.context);
       const record: TraceRecord | undefined = traced?.end(token);
       row.history.push(token);
       row.context.sync(row.history, r);
-      for (const processor of row.processors) processor.accept?.(token, row.context);
-      row.selector.accept?.(token, row.context);
+      row.step.accept(token, row.context);
       row.finishReason = finishReasonOf(run, row, token, external);
       row.feed[0] = token;
       run.emit?.({

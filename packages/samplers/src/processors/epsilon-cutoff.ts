@@ -2,6 +2,7 @@ import { nearMax, WindowHint } from '../kernels/near-max.js';
 import { kthLargest } from '../kernels/select.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
+import { markValueOnly } from './value-only.js';
 
 /**
  * Epsilon sampling (HF `EpsilonLogitsWarper`): removes every token whose probability is below `e`,
@@ -22,9 +23,9 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
 export function epsilonCutoff(e: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireNumber('epsilonCutoff', e, 'a number in [0, 1)', (x) => x >= 0 && x < 1);
   const minKeep = readMinTokensToKeep(options, 'epsilonCutoff');
-  if (e === 0) return { name: 'epsilonCutoff', process() {} };
+  if (e === 0) return markValueOnly({ name: 'epsilonCutoff', process() {} });
   const hint = new WindowHint();
-  return {
+  return markValueOnly({
     name: 'epsilonCutoff',
     process(logits) {
       nearMax.scan(logits, hint.window, false);
@@ -32,7 +33,7 @@ export function epsilonCutoff(e: number, options?: MinTokensToKeepOptions): Logi
       if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
       removeBelowProbability(logits, max, nearMax.z, e, minKeep, hint);
     },
-  };
+  });
 }
 
 /**

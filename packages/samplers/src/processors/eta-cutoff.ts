@@ -2,6 +2,7 @@ import { nearMax, WindowHint } from '../kernels/near-max.js';
 import type { LogitsProcessor } from '../types.js';
 import { removeBelowProbability } from './epsilon-cutoff.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
+import { markValueOnly } from './value-only.js';
 
 /**
  * Eta sampling (HF `EtaLogitsWarper`): removes every token whose probability is below
@@ -22,10 +23,10 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
 export function etaCutoff(e: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireNumber('etaCutoff', e, 'a number in [0, 1)', (x) => x >= 0 && x < 1);
   const minKeep = readMinTokensToKeep(options, 'etaCutoff');
-  if (e === 0) return { name: 'etaCutoff', process() {} };
+  if (e === 0) return markValueOnly({ name: 'etaCutoff', process() {} });
   const sqrtE = Math.sqrt(e);
   const hint = new WindowHint();
-  return {
+  return markValueOnly({
     name: 'etaCutoff',
     process(logits) {
       nearMax.scan(logits, hint.window, true);
@@ -36,5 +37,5 @@ export function etaCutoff(e: number, options?: MinTokensToKeepOptions): LogitsPr
       const eta = Math.min(e, sqrtE * Math.exp(-entropy));
       removeBelowProbability(logits, max, z, eta, minKeep, hint);
     },
-  };
+  });
 }

@@ -2,6 +2,7 @@ import { nearMax } from '../kernels/near-max.js';
 import { keepTopExactly } from '../kernels/select.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
+import { markTruncator, markValueOnly, type Survivors } from './value-only.js';
 
 /**
  * Min-p filtering (HF `MinPLogitsWarper`): removes every token whose probability is below
@@ -23,16 +24,26 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
 export function minP(p: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireNumber('minP', p, 'a number in [0, 1]', (x) => x >= 0 && x <= 1);
   const minKeep = readMinTokensToKeep(options, 'minP');
-  if (p === 0) return { name: 'minP', process() {} };
+  if (p === 0) return markValueOnly({ name: 'minP', process() {} });
   const logP = Math.log(p);
   // Shortlist window in 1/64-nat bins, strictly wider than -ln p.
   const windowBins = Math.floor(-logP * 64) + 1;
-  return { name: 'minP', process: (logits) => applyMinP(logits, logP, windowBins, minKeep) };
+  return markTruncator(
+    { name: 'minP', process: (logits) => void applyMinP(logits, logP, windowBins, minKeep, undefined) },
+    (logits, out) => applyMinP(logits, logP, windowBins, minKeep, out),
+  );
 }
 
-function applyMinP(logits: Float32Array, logP: number, windowBins: number, minKeep: number): void {
+/** Applies min-p; with `out`, lists the survivors there instead of rebuilding the row when it can (returns true). */
+function applyMinP(
+  logits: Float32Array,
+  logP: number,
+  windowBins: number,
+  minKeep: number,
+  out: Survivors | undefined,
+): boolean {
   const n = logits.length;
-  if (minKeep >= n) return;
+  if (minKeep >= n) return false;
   const fits = windowBins <= 5120;
   let max: number;
   if (fits) {
@@ -42,7 +53,7 @@ function applyMinP(logits: Float32Array, logP: number, windowBins: number, minKe
     max = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) if (logits[i]! > max) max = logits[i]!;
   }
-  if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
+  if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return false;
   const threshold = max + logP;
   if (fits && !nearMax.overflow) {
     const { indices, values, count } = nearMax;
@@ -50,17 +61,28 @@ function applyMinP(logits: Float32Array, logP: number, windowBins: number, minKe
     for (let j = 0; j < count; j++) if (values[j]! >= threshold) kept++;
     if (kept < minKeep) {
       keepTopExactly(logits, minKeep);
-      return;
+      return false;
+    }
+    if (out) {
+      out.reserve(kept);
+      for (let j = 0; j < count; j++) {
+        if (values[j]! >= threshold) {
+          out.ids[out.count] = indices[j]!;
+          out.values[out.count++] = values[j]!;
+        }
+      }
+      return true;
     }
     logits.fill(Number.NEGATIVE_INFINITY);
     for (let j = 0; j < count; j++) if (values[j]! >= threshold) logits[indices[j]!] = values[j]!;
-    return;
+    return false;
   }
   let kept = 0;
   for (let i = 0; i < n; i++) if (logits[i]! >= threshold) kept++;
   if (kept < minKeep) {
     keepTopExactly(logits, minKeep);
-    return;
+    return false;
   }
   for (let i = 0; i < n; i++) if (logits[i]! < threshold) logits[i] = Number.NEGATIVE_INFINITY;
+  return false;
 }

@@ -1,5 +1,6 @@
 import type { LogitsProcessor } from '../types.js';
 import { requireNumber } from './validate.js';
+import { markTemperature, markValueOnly } from './value-only.js';
 
 /**
  * Temperature scaling (HF `TemperatureLogitsWarper`): every score becomes `x / t`, divided in float32
@@ -26,8 +27,8 @@ export function temperature(t: number): LogitsProcessor {
   const divisor = Math.fround(
     requireNumber('temperature', t, 'a number > 0', (x) => x >= 1e-37 && x <= 3e38, hint),
   );
-  if (divisor === 1) return { name: 'temperature', process() {} };
-  return {
+  if (divisor === 1) return markValueOnly({ name: 'temperature', process() {} });
+  const processor: LogitsProcessor = {
     name: 'temperature',
     process(logits) {
       // The double quotient of two float32 values rounds to the correctly rounded float32 quotient
@@ -35,4 +36,5 @@ export function temperature(t: number): LogitsProcessor {
       for (let i = 0; i < logits.length; i++) logits[i] = logits[i]! / divisor;
     },
   };
+  return markTemperature(processor, divisor);
 }

@@ -1,6 +1,7 @@
 import { HEAP_SELECT_LIMIT, kthLargest, sharedCandidates } from '../kernels/select.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireInteger } from './validate.js';
+import { markTopK, markValueOnly } from './value-only.js';
 
 /**
  * Top-k filtering (HF `TopKLogitsWarper`): with `k' = min(max(k, minTokensToKeep), vocab)`, removes every
@@ -21,9 +22,9 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireInteger } from
 export function topK(k: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireInteger('topK', k, 0);
   const minTokensToKeep = readMinTokensToKeep(options, 'topK');
-  if (k === 0) return { name: 'topK', process() {} };
+  if (k === 0) return markValueOnly({ name: 'topK', process() {} });
   const keep = Math.max(k, minTokensToKeep);
-  return {
+  const processor: LogitsProcessor = {
     name: 'topK',
     process(logits) {
       if (keep >= logits.length) return;
@@ -31,6 +32,7 @@ export function topK(k: number, options?: MinTokensToKeepOptions): LogitsProcess
       else removeBelow(logits, kthLargest(logits, keep));
     },
   };
+  return keep <= HEAP_SELECT_LIMIT ? markTopK(processor, keep) : markValueOnly(processor);
 }
 
 /** Keeps the scores >= the keep-th largest: clears the row and writes back the heap scan's candidates. */

@@ -4,6 +4,7 @@ import { nearMax, WindowHint } from '../kernels/near-max.js';
 import { scoreBin, scoreMassHistogram } from '../kernels/reduce.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
+import { markTruncator, markValueOnly, type Survivors } from './value-only.js';
 
 /**
  * Nucleus (top-p) filtering (HF `TopPLogitsWarper`): keeps the smallest set of best tokens whose total
@@ -28,29 +29,51 @@ import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from 
 export function topP(p: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireNumber('topP', p, 'a number in [0, 1]', (x) => x >= 0 && x <= 1);
   const minKeep = readMinTokensToKeep(options, 'topP');
-  if (p === 1) return { name: 'topP', process() {} };
+  if (p === 1) return markValueOnly({ name: 'topP', process() {} });
   const hint = new WindowHint();
-  return { name: 'topP', process: (logits) => applyTopP(logits, p, minKeep, hint) };
+  return markTruncator(
+    { name: 'topP', process: (logits) => void applyTopP(logits, p, minKeep, hint, undefined) },
+    (logits, out) => applyTopP(logits, p, minKeep, hint, out),
+  );
 }
 
-function applyTopP(logits: Float32Array, p: number, minKeep: number, hint: WindowHint): void {
+/** Applies top-p; with `out`, lists the survivors there instead of rebuilding the row when it can (returns true). */
+function applyTopP(
+  logits: Float32Array,
+  p: number,
+  minKeep: number,
+  hint: WindowHint,
+  out: Survivors | undefined,
+): boolean {
   const n = logits.length;
-  if (minKeep >= n) return;
+  if (minKeep >= n) return false;
   nearMax.scan(logits, hint.window, false);
   const max = nearMax.max;
-  if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
+  if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return false;
   const target = p * nearMax.z;
-  const cutGap = cutOnShortlist(logits, max, target, minKeep);
-  hint.record(cutGap >= 0 ? cutGap : cutOnHistogram(logits, max, minKeep, p));
+  const cutGap = cutOnShortlist(logits, max, target, minKeep, out);
+  if (cutGap >= 0) {
+    hint.record(cutGap);
+    return out !== undefined;
+  }
+  hint.record(cutOnHistogram(logits, max, minKeep, p));
+  return false;
 }
 
 let weights: Float64Array = new Float64Array(0);
 
 /**
- * Finds the cut among the shortlisted tokens and rebuilds the row from them. Returns the gap below the
- * max of the last kept token, or -1 if the cut lies beyond the shortlist (nothing changed).
+ * Finds the cut among the shortlisted tokens and rebuilds the row from them (or lists them in `out`).
+ * Returns the gap below the max of the last kept token, or -1 if the cut lies beyond the shortlist
+ * (nothing changed).
  */
-function cutOnShortlist(logits: Float32Array, max: number, target: number, minKeep: number): number {
+function cutOnShortlist(
+  logits: Float32Array,
+  max: number,
+  target: number,
+  minKeep: number,
+  out: Survivors | undefined,
+): number {
   const { indices, values, count, windowBins, overflow } = nearMax;
   if (overflow || count < minKeep) return -1;
   if (weights.length < count) weights = new Float64Array(nearMax.budget);
@@ -84,12 +107,28 @@ function cutOnShortlist(logits: Float32Array, max: number, target: number, minKe
       break;
     }
   }
-  logits.fill(Number.NEGATIVE_INFINITY);
-  for (let j = 0; j < count; j++) {
-    if (scoreBin(max, values[j]!) < bin) logits[indices[j]!] = values[j]!;
+  // Kept: every shortlisted token ranked (score desc, id asc) at or before the last kept member.
+  const lastValue = values[sorted[keepMembers - 1]!]!;
+  const lastId = indices[sorted[keepMembers - 1]!]!;
+  if (out) {
+    out.reserve(count);
+    let size = 0;
+    for (let j = 0; j < count; j++) {
+      const x = values[j]!;
+      if (x > lastValue || (x === lastValue && indices[j]! <= lastId)) {
+        out.ids[size] = indices[j]!;
+        out.values[size++] = x;
+      }
+    }
+    out.count = size;
+  } else {
+    logits.fill(Number.NEGATIVE_INFINITY);
+    for (let j = 0; j < count; j++) {
+      const x = values[j]!;
+      if (x > lastValue || (x === lastValue && indices[j]! <= lastId)) logits[indices[j]!] = x;
+    }
   }
-  for (let m = 0; m < keepMembers; m++) logits[indices[sorted[m]!]!] = values[sorted[m]!]!;
-  return max - values[sorted[keepMembers - 1]!]!;
+  return max - lastValue;
 }
 
 /**

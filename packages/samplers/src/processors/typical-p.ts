@@ -4,6 +4,7 @@ import { nearMax, WindowHint } from '../kernels/near-max.js';
 import { growFloat64 } from '../kernels/scratch.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
+import { markValueOnly } from './value-only.js';
 
 // Literal copies of EXP_STEPS_PER_NAT, EXP_NEG_CUTOFF, EXP_LAST_BIN (see kernels/reduce.ts for why).
 const STEPS = 64;
@@ -36,9 +37,9 @@ const INV_STEPS = 1 / 64;
 export function typicalP(mass: number, options?: MinTokensToKeepOptions): LogitsProcessor {
   requireNumber('typicalP', mass, 'a number in (0, 1]', (x) => x > 0 && x <= 1);
   const minKeep = readMinTokensToKeep(options, 'typicalP');
-  if (mass === 1) return { name: 'typicalP', process() {} };
+  if (mass === 1) return markValueOnly({ name: 'typicalP', process() {} });
   const hint = new WindowHint();
-  return { name: 'typicalP', process: (logits) => applyTypical(logits, mass, minKeep, hint) };
+  return markValueOnly({ name: 'typicalP', process: (logits) => applyTypical(logits, mass, minKeep, hint) });
 }
 
 function applyTypical(logits: Float32Array, mass: number, minKeep: number, hint: WindowHint): void {

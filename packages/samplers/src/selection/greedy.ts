@@ -1,3 +1,5 @@
+import { argmaxOf } from '../kernels/reduce.js';
+import { markValueOnly } from '../processors/value-only.js';
 import type { TokenSelector } from '../types.js';
 
 /**
@@ -5,16 +7,7 @@ import type { TokenSelector } from '../types.js';
  * ignored). Returns 0 when no entry is greater than `-Infinity`, as `torch.argmax` does on such a row.
  */
 export function argmax(scores: Float32Array): number {
-  let best = Number.NEGATIVE_INFINITY;
-  let bestIndex = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const value = scores[i]!;
-    if (value > best) {
-      best = value;
-      bestIndex = i;
-    }
-  }
-  return bestIndex;
+  return argmaxOf(scores);
 }
 
 /**
@@ -33,5 +26,5 @@ export function greedy(): TokenSelector {
     select: (logits) => argmax(logits),
     clone: () => selector,
   };
-  return selector;
+  return markValueOnly(selector);
 }

@@ -1,5 +1,7 @@
 import { NucleusError } from '../errors.js';
-import { expNeg } from '../kernels/exp.js';
+import { EXP_TABLE, expNeg } from '../kernels/exp.js';
+import { maxOf } from '../kernels/reduce.js';
+import { markValueOnly } from '../processors/value-only.js';
 import type { RandomSource, TokenSelector } from '../types.js';
 
 /**
@@ -12,62 +14,95 @@ export class NoCandidateError extends NucleusError {
   }
 }
 
+// Literal copies of the table-exp constants (see kernels/exp.ts): imported numbers slow these loops.
+const STEPS = 64;
+const CUTOFF = 80;
+const INV_STEPS = 1 / 64;
+/** Weighted entries per block of the cumulative sums. */
+const BLOCK = 64;
+
 /**
- * Draws one token from `softmax(scores)` with one number from `random`, in three passes: a max pass that
- * also collects the finite entries, one `exp` per finite entry, then one draw and a cumulative scan.
- * `-Infinity` and NaN entries are never returned, nor are entries whose weight is 0 (more than 80 nats
- * below the best, a relative probability under 2e-35, as the kernels' table `exp` drops them).
- * Scratch arrays are reused between calls.
+ * Draws one token from `softmax(scores)` with one number from `random`, in two passes over the row: the
+ * max, then one `exp` per entry within 80 nats of it, summed in blocks of 64 weighted entries; the draw
+ * then walks the block sums and recomputes the weights of one block only. Blocks count weighted entries,
+ * not positions, so a row and its compacted copy (only the finite entries, in the same order) give the
+ * same sums and the same token. `-Infinity` and NaN entries are never returned, nor are entries whose
+ * weight is 0 (more than 80 nats below the best, a relative probability under 2e-35, as the kernels'
+ * table `exp` drops them). Scratch arrays are reused between calls.
  */
 export class SoftmaxSampler {
-  private indices = new Int32Array(0);
-  private weights = new Float64Array(0);
+  private blockStarts = new Int32Array(0);
+  private blockSums = new Float64Array(0);
 
   /** Draws a token index from `softmax(scores)`. Throws {@link NoCandidateError} if none is finite. */
   draw(scores: Float32Array, random: RandomSource): number {
-    if (this.indices.length < scores.length) {
-      this.indices = new Int32Array(scores.length);
-      this.weights = new Float64Array(scores.length);
+    const n = scores.length;
+    const max = maxOf(scores);
+    if (!(max > Number.NEGATIVE_INFINITY)) throw new NoCandidateError();
+    if (max === Number.POSITIVE_INFINITY) return drawAmongInfinite(scores, random);
+    const blockCapacity = Math.ceil(n / BLOCK) + 1;
+    if (this.blockStarts.length < blockCapacity) {
+      this.blockStarts = new Int32Array(blockCapacity);
+      this.blockSums = new Float64Array(blockCapacity);
     }
-    const indices = this.indices;
-    const weights = this.weights;
-    let max = Number.NEGATIVE_INFINITY;
-    let count = 0;
-    for (let i = 0; i < scores.length; i++) {
-      const value = scores[i]!;
-      if (value > Number.NEGATIVE_INFINITY) {
-        indices[count++] = i;
-        if (value > max) max = value;
-      }
-    }
-    if (count === 0) throw new NoCandidateError();
+    const starts = this.blockStarts;
+    const sums = this.blockSums;
+    const table = EXP_TABLE;
+    let blocks = 0;
+    let inBlock = 0;
+    let sum = 0;
     let total = 0;
-    if (max === Number.POSITIVE_INFINITY) {
-      for (let j = 0; j < count; j++) {
-        const weight = scores[indices[j]!] === max ? 1 : 0;
-        weights[j] = weight;
-        total += weight;
+    for (let i = 0; i < n; i++) {
+      const gap = max - scores[i]!;
+      if (!(gap < CUTOFF)) continue;
+      if (inBlock === 0) starts[blocks] = i;
+      const scaled = gap * STEPS;
+      const k = scaled | 0;
+      const r = (scaled - k) * INV_STEPS;
+      sum += table[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6))));
+      if (++inBlock === BLOCK) {
+        sums[blocks++] = sum;
+        total += sum;
+        sum = 0;
+        inBlock = 0;
       }
-    } else {
-      for (let j = 0; j < count; j++) {
-        const weight = expNeg(max - scores[indices[j]!]!);
-        weights[j] = weight;
-        total += weight;
-      }
+    }
+    if (inBlock > 0) {
+      sums[blocks++] = sum;
+      total += sum;
     }
     const target = random.next() * total;
-    let cumulative = 0;
-    let lastPositive = -1;
-    for (let j = 0; j < count; j++) {
-      const weight = weights[j]!;
-      if (weight <= 0) continue;
-      cumulative += weight;
-      lastPositive = j;
-      if (cumulative > target) return indices[j]!;
+    let before = 0;
+    let block = 0;
+    for (; block < blocks - 1; block++) {
+      const after = before + sums[block]!;
+      if (after > target) break;
+      before = after;
     }
-    // Rounding left `target` at or above the running sum: take the last token that has any weight.
-    return indices[lastPositive]!;
+    // Walk the chosen block; if rounding leaves `target` beyond its last weight, take that last entry.
+    const end = block + 1 < blocks ? starts[block + 1]! : n;
+    let cumulative = before;
+    let last = starts[block]!;
+    for (let i = starts[block]!; i < end; i++) {
+      const gap = max - scores[i]!;
+      if (!(gap < CUTOFF)) continue;
+      cumulative += expNeg(gap);
+      last = i;
+      if (cumulative > target) return i;
+    }
+    return last;
   }
+}
+
+/** A row whose max is `+Infinity`: each `+Infinity` entry weighs 1, every other entry 0. */
+function drawAmongInfinite(scores: Float32Array, random: RandomSource): number {
+  let count = 0;
+  for (let i = 0; i < scores.length; i++) if (scores[i] === Number.POSITIVE_INFINITY) count++;
+  let pick = Math.min(Math.floor(random.next() * count), count - 1);
+  for (let i = 0; i < scores.length; i++) {
+    if (scores[i] === Number.POSITIVE_INFINITY && pick-- === 0) return i;
+  }
+  return 0;
 }
 
 /**
@@ -88,5 +123,5 @@ export function sample(): TokenSelector {
     select: (logits, ctx) => sampler.draw(logits, ctx.random),
     clone: () => selector,
   };
-  return selector;
+  return markValueOnly(selector);
 }
