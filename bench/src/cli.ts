@@ -34,7 +34,7 @@ if (args.help) {
       '  --rounds N                 interleaved rounds of whole generations (default 3, quick 1)',
       '  --new-tokens N             new tokens per generation (default 128, quick 16)',
       '  --memory-generations N     generations per memory process (default 100, quick 5)',
-      '  --memory-new-tokens N      new tokens per memory generation (default 16, quick 8)',
+      '  --memory-new-tokens N      new tokens per memory generation (default 8)',
       '  --no-batch                 skip the batch-of-8 contenders',
       '  --out DIR                  where benchmarks.md and benchmarks.json go (default docs/)',
     ].join('\n'),
@@ -52,7 +52,7 @@ const threads = count(args.threads, 2, 'threads');
 const rounds = count(args.rounds, quick ? 1 : 3, 'rounds');
 const newTokens = count(args['new-tokens'], quick ? 16 : 128, 'new-tokens');
 const memoryGenerations = count(args['memory-generations'], quick ? 5 : 100, 'memory-generations');
-const memoryNewTokens = count(args['memory-new-tokens'], quick ? 8 : 16, 'memory-new-tokens');
+const memoryNewTokens = count(args['memory-new-tokens'], 8, 'memory-new-tokens');
 const log = (line: string) => console.error(line);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const started = performance.now();

@@ -3,16 +3,12 @@
 // alternating within every round; the medians of the per-round medians are reported.
 import {
   BeamSearch,
-  buildProcessors,
+  createDecodingStep,
   createRandom,
   type GenerationConfigInput,
-  greedy,
-  type LogitsProcessor,
   logSoftmaxTerms,
   type ProcessContext,
-  resolveGenerationConfig,
   type SelectContext,
-  sample,
 } from '@nucleus/samplers';
 import { Bench } from 'tinybench';
 import type { PeerStepModules } from './peer.js';
@@ -162,20 +158,15 @@ const EOS = 50256;
 type MutableContext = { -readonly [K in keyof SelectContext]: SelectContext[K] };
 
 /**
- * A step as Nucleus's sampling loop runs it (packages/samplers/src/generate/sampling-loop.ts): copy the
- * session's row into the scratch row, run the processors `generate()` builds for the config (public
- * `resolveGenerationConfig` + `buildProcessors`), select (greedy or `sample()`), append the token and let
- * the processors and selector `accept` it. The history starts at 1,000 tokens and grows by one per step; every
- * 256 steps it is cut back and the processors reset (they rebuild their index from the history).
+ * A step as Nucleus's sampling loop runs it (packages/samplers/src/generate/sampling-loop.ts): the public
+ * `createDecodingStep(config)` is the per-row step object `generate()` builds (its processors in Hugging
+ * Face's order plus the selector, compacted to the survivors after a top-k/top-p/min-p cut), `select` on the
+ * session's row (left unchanged), then the token appended and `accept`ed. The history starts at 1,000 tokens
+ * and grows by one per step; every 256 steps it is cut back and the step reset (its processors rebuild their
+ * index from the history).
  */
 function nucleusStep(options: GenerationConfigInput, rows: readonly Float32Array[]): () => number {
-  const config = resolveGenerationConfig(options);
-  const processors: LogitsProcessor[] = buildProcessors(config, {
-    budget: HISTORY_SPAN,
-    promptLength: PROMPT_LENGTH,
-    longestPrompt: PROMPT_LENGTH,
-  });
-  const selector = config.doSample ? sample() : greedy();
+  const step = createDecodingStep(options, { promptLength: PROMPT_LENGTH });
   const history = tokenHistory(HISTORY + HISTORY_SPAN, 7);
   const context: MutableContext = {
     tokens: history,
@@ -185,20 +176,16 @@ function nucleusStep(options: GenerationConfigInput, rows: readonly Float32Array
     eosTokenIds: [EOS],
     random: createRandom(42),
   };
-  const scratch = new Float32Array(VOCAB);
   let next = 0;
   return () => {
-    scratch.set(rows[next]!);
+    const token = step.select(rows[next]!, context);
     next = (next + 1) & 15;
-    for (const processor of processors) processor.process(scratch, context);
-    const token = selector.select(scratch, context);
     if (context.length === history.length) {
       context.length = HISTORY;
-      for (const processor of processors) processor.reset?.();
+      step.reset();
     }
     history[context.length++] = token;
-    for (const processor of processors) processor.accept?.(token, context as ProcessContext);
-    selector.accept?.(token, context);
+    step.accept(token, context as ProcessContext);
     return token;
   };
 }
