@@ -13,7 +13,7 @@ import {
   BeamSearch,
   createDecodingStep,
   createRandom,
-  logSoftmaxInPlace,
+  logSoftmaxTerms,
   noRepeatNgramSize,
   repetitionPenalty,
 } from '../dist/index.js';
@@ -159,7 +159,9 @@ config(
 // Beam search, 4 beams: log-softmax of each beam's row, the top 2B candidates over 4 x 50,257, and the
 // beam bookkeeping (finished list, reordering). A search restarts every 64 steps.
 const BEAMS = 4;
-const beamRows = Array.from({ length: BEAMS }, () => new Float32Array(VOCAB));
+const beamRows = new Array(BEAMS);
+const beamTerms = { maxes: new Float64Array(BEAMS), logSums: new Float64Array(BEAMS) };
+const baselineRows = Array.from({ length: BEAMS }, () => new Float32Array(VOCAB));
 const beamOptions = {
   numBeams: BEAMS,
   eosCount: 1,
@@ -176,19 +178,22 @@ config(
   'beam search step, 4 beams',
   () => {
     if (beam.steps === 64) beam = new BeamSearch(prompt, beamOptions);
+    // As generate() does without processors: log-softmax terms per beam, fused into the candidate scan.
     for (let b = 0; b < BEAMS; b++) {
-      beamRows[b].set(rows[next]);
+      beamRows[b] = rows[next];
       next = (next + 1) & 15;
-      logSoftmaxInPlace(beamRows[b]);
+      const { max, logSum } = logSoftmaxTerms(beamRows[b]);
+      beamTerms.maxes[b] = max;
+      beamTerms.logSums[b] = logSum;
     }
-    beam.step(beam.selectCandidates(beamRows), neverFinished);
+    beam.step(beam.selectCandidates(beamRows, undefined, beamTerms), neverFinished);
   },
   () => {
     for (let b = 0; b < BEAMS; b++) {
-      beamRows[b].set(rows[next]);
+      baselineRows[b].set(rows[next]);
       next = (next + 1) & 15;
     }
-    sink += baseline.beamStep(beamRows, runningScores)[0];
+    sink += baseline.beamStep(baselineRows, runningScores)[0];
   },
 );
 

@@ -65,25 +65,39 @@ export function topLogSoftmaxCandidates(
     const logSum = logSums[b]!;
     const offset = offsets[b]!;
     const vocab = row.length;
+    // Once the heap is full, a logit below `floor` cannot beat its worst score: the score is monotone in
+    // the logit, and `slack` covers the three float32 roundings. Most of the row is skipped by this test.
+    const slack = 2 ** -12 * (Math.abs(max) + Math.abs(logSum) + Math.abs(offset) + 1);
+    let floor = size === k ? logitFloor(outScores[0]!, max, logSum, offset, slack) : Number.NEGATIVE_INFINITY;
     for (let j = 0; j < vocab; j++) {
-      let score = Math.fround(Math.fround(Math.fround(row[j]! - max) - logSum) + offset);
+      const x = row[j]!;
+      if (x < floor) continue;
+      let score = Math.fround(Math.fround(Math.fround(x - max) - logSum) + offset);
       if (Number.isNaN(score)) score = Number.NEGATIVE_INFINITY;
       if (size === k) {
         if (!(score > outScores[0]!)) continue;
         outScores[0] = score;
         outIndices[0] = base + j;
         siftDown(outScores, outIndices, size, 0);
+        floor = logitFloor(outScores[0]!, max, logSum, offset, slack);
       } else {
         outScores[size] = score;
         outIndices[size] = base + j;
         siftUp(outScores, outIndices, size);
         size++;
+        if (size === k) floor = logitFloor(outScores[0]!, max, logSum, offset, slack);
       }
     }
     base += vocab;
   }
   sortBestFirst(outScores, outIndices, size);
   return size;
+}
+
+/** The logit below which a candidate's score is certainly below `worst` (-Infinity when nothing can be skipped). */
+function logitFloor(worst: number, max: number, logSum: number, offset: number, slack: number): number {
+  const floor = worst - offset + logSum + max - slack * (1 + Math.abs(worst));
+  return Number.isFinite(floor) ? floor : Number.NEGATIVE_INFINITY;
 }
 
 /** True when (scoreA, indexA) is worse than (scoreB, indexB): lower score, or equal score and higher index. */

@@ -1,4 +1,4 @@
-import { expNeg } from '../kernels/exp.js';
+import { expSum, maxOf } from '../kernels/reduce.js';
 import type { LogitsProcessor } from '../types.js';
 
 /**
@@ -17,15 +17,9 @@ export function logSoftmaxInPlace(row: Float32Array): void {
  * `logp[i] = fround(fround(x[i] - max) - logSum)`. `max` is `-Infinity` for a row without finite entries.
  */
 export function logSoftmaxTerms(row: Float32Array): { max: number; logSum: number } {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < row.length; i++) if (row[i]! > max) max = row[i]!;
+  const max = maxOf(row);
   if (!(max > Number.NEGATIVE_INFINITY) || max === Number.POSITIVE_INFINITY) return { max, logSum: 0 };
-  let sum = 0;
-  for (let i = 0; i < row.length; i++) {
-    const x = row[i]!;
-    if (x > Number.NEGATIVE_INFINITY) sum += expNeg(max - x);
-  }
-  return { max, logSum: Math.fround(Math.log(sum)) };
+  return { max, logSum: Math.fround(Math.log(expSum(row, max))) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CandidateSampler,
@@ -66,6 +67,67 @@ describe('topLogSoftmaxCandidates', () => {
       expect(Array.from(fusedIndices)).toEqual(Array.from(indices));
       expect(Array.from(fusedScores)).toEqual(Array.from(scores));
     }
+  });
+
+  it('property: same candidates as log-softmax + topCandidates with ties, 1-ulp neighbours and large offsets', () => {
+    const value = fc.oneof(
+      { weight: 3, arbitrary: fc.integer({ min: -40, max: 40 }).map((x) => x / 4) },
+      { weight: 3, arbitrary: fc.float({ min: -60, max: 60, noNaN: true, noDefaultInfinity: true }) },
+      { weight: 1, arbitrary: fc.constant(NEG) },
+    );
+    const offset = fc.oneof(
+      fc.constantFrom(0, -1e9, -123.456, -0.001),
+      fc.float({ min: -500, max: 0, noNaN: true, noDefaultInfinity: true }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(value, { minLength: 1, maxLength: 120 }), { minLength: 1, maxLength: 4 }),
+        fc.array(offset, { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 1, max: 8 }),
+        (values, offsets, k) => {
+          const vocab = Math.max(...values.map((row) => row.length));
+          const rows = values.map((row) => {
+            const padded = new Float32Array(vocab).fill(NEG);
+            padded.set(row);
+            // A neighbour one float32 step below each third value: ties after rounding are likely.
+            for (let j = 0; j + 1 < row.length; j += 3) {
+              if (Number.isFinite(padded[j]!) && padded[j] !== 0) {
+                const below = new Float32Array([padded[j]!]);
+                new Int32Array(below.buffer)[0]! += padded[j]! > 0 ? -1 : 1;
+                padded[j + 1] = below[0]!;
+              }
+            }
+            return padded;
+          });
+          const terms = rows.map(logSoftmaxTerms);
+          const usable = terms.map((t) => Number.isFinite(t.max));
+          if (!usable.every(Boolean)) return;
+          const n = Math.min(k, rows.length * vocab);
+          const fusedScores = new Float32Array(n);
+          const fusedIndices = new Int32Array(n);
+          const count = topLogSoftmaxCandidates(
+            rows,
+            terms.map((t) => t.max),
+            terms.map((t) => t.logSum),
+            offsets,
+            n,
+            fusedScores,
+            fusedIndices,
+          );
+          const processed = rows.map((row) => {
+            const copy = row.slice();
+            logSoftmaxInPlace(copy);
+            return copy;
+          });
+          const scores = new Float32Array(n);
+          const indices = new Int32Array(n);
+          expect(count).toBe(topCandidates(processed, offsets, n, scores, indices));
+          expect(Array.from(fusedIndices)).toEqual(Array.from(indices));
+          expect(Array.from(fusedScores)).toEqual(Array.from(scores));
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });
 
