@@ -70,6 +70,17 @@ export function topLogSoftmaxCandidates(
     const slack = 2 ** -12 * (Math.abs(max) + Math.abs(logSum) + Math.abs(offset) + 1);
     let floor = size === k ? logitFloor(outScores[0]!, max, logSum, offset, slack) : Number.NEGATIVE_INFINITY;
     for (let j = 0; j < vocab; j++) {
+      // Four logits at a time while all are below the floor (a chain of compares, as in TopCandidates).
+      while (
+        j + 3 < vocab &&
+        row[j]! < floor &&
+        row[j + 1]! < floor &&
+        row[j + 2]! < floor &&
+        row[j + 3]! < floor
+      ) {
+        j += 4;
+      }
+      if (j >= vocab) break;
       const x = row[j]!;
       if (x < floor) continue;
       let score = Math.fround(Math.fround(Math.fround(x - max) - logSum) + offset);
