@@ -20,7 +20,22 @@ export function topCandidates(
     const row = rows[b]!;
     const offset = offsets[b]!;
     const vocab = row.length;
+    // Once the heap is full, a score below `floor` cannot beat its worst (one float32 rounding, covered
+    // by `slack`); four scores at a time are screened against it.
+    const slack = 2 ** -12 * (Math.abs(offset) + 1);
+    let floor = size === k ? scoreFloor(heapScores[0]!, offset, slack) : Number.NEGATIVE_INFINITY;
     for (let j = 0; j < vocab; j++) {
+      while (
+        j + 3 < vocab &&
+        row[j]! < floor &&
+        row[j + 1]! < floor &&
+        row[j + 2]! < floor &&
+        row[j + 3]! < floor
+      ) {
+        j += 4;
+      }
+      if (j >= vocab) break;
+      if (row[j]! < floor) continue;
       let score = Math.fround(row[j]! + offset);
       if (Number.isNaN(score)) score = Number.NEGATIVE_INFINITY;
       if (size === k) {
@@ -29,11 +44,13 @@ export function topCandidates(
         heapScores[0] = score;
         heapIndices[0] = base + j;
         siftDown(heapScores, heapIndices, size, 0);
+        floor = scoreFloor(heapScores[0]!, offset, slack);
       } else {
         heapScores[size] = score;
         heapIndices[size] = base + j;
         siftUp(heapScores, heapIndices, size);
         size++;
+        if (size === k) floor = scoreFloor(heapScores[0]!, offset, slack);
       }
     }
     base += vocab;
@@ -103,6 +120,12 @@ export function topLogSoftmaxCandidates(
   }
   sortBestFirst(outScores, outIndices, size);
   return size;
+}
+
+/** The row score below which `fround(score + offset)` is certainly below `worst` (-Infinity: no skipping). */
+function scoreFloor(worst: number, offset: number, slack: number): number {
+  const floor = worst - offset - slack * (1 + Math.abs(worst));
+  return Number.isFinite(floor) ? floor : Number.NEGATIVE_INFINITY;
 }
 
 /** The logit below which a candidate's score is certainly below `worst` (-Infinity when nothing can be skipped). */

@@ -36,6 +36,50 @@ describe('topCandidates', () => {
   });
 });
 
+describe('topCandidates (screened scan)', () => {
+  it('property: equals a full sort with large offsets and 1-ulp neighbours', () => {
+    const value = fc.oneof(
+      { weight: 3, arbitrary: fc.integer({ min: -40, max: 40 }).map((x) => x / 4) },
+      { weight: 3, arbitrary: fc.float({ min: -60, max: 60, noNaN: true, noDefaultInfinity: true }) },
+      { weight: 1, arbitrary: fc.constant(NEG) },
+    );
+    const offset = fc.oneof(
+      fc.constantFrom(0, -1e9, -123.456, -0.001),
+      fc.float({ min: -500, max: 0, noNaN: true, noDefaultInfinity: true }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(value, { minLength: 9, maxLength: 9 }), { minLength: 1, maxLength: 4 }),
+        fc.array(offset, { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 1, max: 8 }),
+        (values, offsets, k) => {
+          const rows = values.map((row) => {
+            const copy = Float32Array.from(row);
+            for (let j = 0; j + 1 < copy.length; j += 3) {
+              if (Number.isFinite(copy[j]!) && copy[j] !== 0) {
+                const below = new Float32Array([copy[j]!]);
+                new Int32Array(below.buffer)[0]! += copy[j]! > 0 ? -1 : 1;
+                copy[j + 1] = below[0]!;
+              }
+            }
+            return copy;
+          });
+          const scores = new Float32Array(k);
+          const indices = new Int32Array(k);
+          const count = topCandidates(rows, offsets, k, scores, indices);
+          const all = rows.flatMap((row, b) =>
+            Array.from(row, (x, j) => ({ score: Math.fround(x + offsets[b]!), index: b * 9 + j })),
+          );
+          all.sort((a, c) => (c.score === a.score ? a.index - c.index : c.score > a.score ? 1 : -1));
+          expect(count).toBe(Math.min(k, all.length));
+          expect(Array.from(indices.subarray(0, count))).toEqual(all.slice(0, count).map((c) => c.index));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
+
 describe('topLogSoftmaxCandidates', () => {
   it('equals log-softmax in place followed by topCandidates, bit for bit', () => {
     const random = createRandom(21);
