@@ -19,6 +19,11 @@ export function growInt32(buffer: Int32Array, size: number): Int32Array {
   return buffer.length >= size ? buffer : new Int32Array(Math.max(size, buffer.length * 2));
 }
 
+/** `buffer` if it holds at least `size` entries, else a new, larger buffer (contents not kept). */
+export function growUint8(buffer: Uint8Array, size: number): Uint8Array {
+  return buffer.length >= size ? buffer : new Uint8Array(Math.max(size, buffer.length * 2));
+}
+
 /** Like {@link growInt32} but keeps the first `keep` entries (for append-only lists). */
 export function growInt32Keep(buffer: Int32Array, size: number, keep: number): Int32Array {
   if (buffer.length >= size) return buffer;

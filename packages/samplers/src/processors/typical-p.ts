@@ -1,10 +1,10 @@
 import { EXP_NEG_CUTOFF, EXP_TABLE, expNeg } from '../kernels/exp.js';
 import { binCount, binMass, clearBins, findCutBin, reserveCutCandidates } from '../kernels/mass-bins.js';
 import { nearMax, WindowHint } from '../kernels/near-max.js';
-import { growFloat64 } from '../kernels/scratch.js';
+import { growFloat64, growUint8 } from '../kernels/scratch.js';
 import type { LogitsProcessor } from '../types.js';
 import { type MinTokensToKeepOptions, readMinTokensToKeep, requireNumber } from './validate.js';
-import { markValueOnly } from './value-only.js';
+import { markTruncator, markValueOnly, type Survivors } from './value-only.js';
 
 // Literal copies of EXP_STEPS_PER_NAT, EXP_NEG_CUTOFF, EXP_LAST_BIN (see kernels/reduce.ts for why).
 const STEPS = 64;
@@ -39,19 +39,34 @@ export function typicalP(mass: number, options?: MinTokensToKeepOptions): Logits
   const minKeep = readMinTokensToKeep(options, 'typicalP');
   if (mass === 1) return markValueOnly({ name: 'typicalP', process() {} });
   const hint = new WindowHint();
-  return markValueOnly({ name: 'typicalP', process: (logits) => applyTypical(logits, mass, minKeep, hint) });
+  return markTruncator(
+    { name: 'typicalP', process: (logits) => void applyTypical(logits, mass, minKeep, hint, undefined) },
+    (logits, out) => applyTypical(logits, mass, minKeep, hint, out),
+  );
 }
 
-function applyTypical(logits: Float32Array, mass: number, minKeep: number, hint: WindowHint): void {
-  if (minKeep >= logits.length) return;
+/** Applies typical-p; with `out`, lists the survivors there instead of rebuilding the row when it can (returns true). */
+function applyTypical(
+  logits: Float32Array,
+  mass: number,
+  minKeep: number,
+  hint: WindowHint,
+  out: Survivors | undefined,
+): boolean {
+  if (minKeep >= logits.length) return false;
   nearMax.scan(logits, hint.window, true);
   const max = nearMax.max;
-  if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
+  if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return false;
   const { z, s } = nearMax;
   // Probability-weighted mean distance below the max: a token's typicality is |gap - center|.
   const center = -s / z;
-  const reach = cutOnShortlist(logits, max, center, mass * z, minKeep);
-  hint.record(reach >= 0 ? reach : cutOnHistogram(logits, max, center, mass * z, minKeep));
+  const reach = cutOnShortlist(logits, max, center, mass * z, minKeep, out);
+  if (reach >= 0) {
+    hint.record(reach);
+    return out !== undefined;
+  }
+  hint.record(cutOnHistogram(logits, max, center, mass * z, minKeep));
+  return false;
 }
 
 /**
@@ -91,6 +106,7 @@ function keptInCutBin(
 
 let shortlistWeights: Float64Array = new Float64Array(0);
 let shortlistShifts: Float64Array = new Float64Array(0);
+let shortlistKept: Uint8Array = new Uint8Array(0);
 
 /**
  * Finds the cut among the shortlisted tokens (valid when every token closer to the center than the cut
@@ -103,6 +119,7 @@ function cutOnShortlist(
   center: number,
   target: number,
   minKeep: number,
+  out: Survivors | undefined,
 ): number {
   const { indices, values, count, windowBins, overflow } = nearMax;
   // A token outside the window is at least `window - center` from the center: bins below that are complete.
@@ -141,17 +158,22 @@ function cutOnShortlist(
     target,
     minKeep,
   );
-  logits.fill(Number.NEGATIVE_INFINITY);
+  // Kept: the bins closer to the center than the cut bin, and the first `keep` of the cut bin.
+  shortlistKept = growUint8(shortlistKept, count);
+  const kept = shortlistKept;
+  for (let j = 0; j < count; j++) kept[j] = ((shift[j]! * STEPS) | 0) < bin ? 1 : 0;
+  for (let m = 0; m < keep; m++) kept[sorted[m]!] = 1;
   let reach = 0;
+  if (out) out.reserve(count);
+  else logits.fill(Number.NEGATIVE_INFINITY);
   for (let j = 0; j < count; j++) {
-    if (((shift[j]! * STEPS) | 0) < bin) {
+    if (kept[j] === 0) continue;
+    if (out) {
+      out.ids[out.count] = indices[j]!;
+      out.values[out.count++] = values[j]!;
+    } else {
       logits[indices[j]!] = values[j]!;
-      reach = Math.max(reach, max - values[j]!);
     }
-  }
-  for (let m = 0; m < keep; m++) {
-    const j = sorted[m]!;
-    logits[indices[j]!] = values[j]!;
     reach = Math.max(reach, max - values[j]!);
   }
   return reach;

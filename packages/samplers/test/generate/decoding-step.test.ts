@@ -112,6 +112,8 @@ describe('DecodingStep', () => {
       () => [minP(0.05)],
       () => [temperature(0.8), topP(0.95), minP(0.02)],
       () => [repetitionPenalty(1.2), minP(0.1), typicalP(0.8)],
+      () => [typicalP(0.9)],
+      () => [temperature(1.2), typicalP(0.5), minP(0.01)],
     ];
     for (const [index, processors] of configs.entries()) {
       for (let seed = 1; seed <= 4; seed++) {
