@@ -141,6 +141,7 @@ class DownloadRun {
   private commit: string | undefined;
   /** Whether `commit` was read from the store's refs (and may be stale) rather than learnt from the hub. */
   private commitFromRef = false;
+  private blobListing: Promise<unknown> | undefined;
   private readonly endpoint: string;
   private readonly headers: Record<string, string>;
 
@@ -263,6 +264,48 @@ class DownloadRun {
       .filter((name): name is string => typeof name === 'string');
   }
 
+  /**
+   * The commit, etag (sha256 for LFS files, the git blob id otherwise) and size of `path` from the model
+   * info API (`?blobs=true`), fetched once per download: what browsers cannot read from an LFS redirect.
+   */
+  private async blobFromModelInfo(
+    path: string,
+  ): Promise<{ commit: string; etag: string; size: number | undefined }> {
+    const url = `${hubModelInfoUrl({ endpoint: this.endpoint, repoId: this.repoId, revision: this.commit ?? this.revision })}?blobs=true`;
+    this.blobListing ??= fetchHubJson({
+      url,
+      headers: this.headers,
+      context: this.context(),
+      fetch: this.options.fetch,
+      signal: this.options.signal,
+    });
+    let info: unknown;
+    try {
+      info = await this.blobListing;
+    } catch (error) {
+      this.blobListing = undefined;
+      throw error;
+    }
+    const { sha, siblings } = (info ?? {}) as { sha?: unknown; siblings?: unknown };
+    const entry = (Array.isArray(siblings) ? siblings : []).find(
+      (sibling) => (sibling as { rfilename?: unknown } | null)?.rfilename === path,
+    ) as { blobId?: unknown; size?: unknown; lfs?: { sha256?: unknown; size?: unknown } } | undefined;
+    if (typeof sha !== 'string' || entry === undefined) {
+      throw new HubHttpError(
+        url,
+        0,
+        `the model info does not describe ${path} (needed where the browser hides the hub's headers)`,
+      );
+    }
+    const etag = typeof entry.lfs?.sha256 === 'string' ? entry.lfs.sha256 : entry.blobId;
+    const size = typeof entry.lfs?.size === 'number' ? entry.lfs.size : entry.size;
+    return {
+      commit: sha,
+      etag: requireSegment(typeof etag === 'string' ? etag : undefined, url, 'blobId'),
+      size: typeof size === 'number' ? size : undefined,
+    };
+  }
+
   private async resolve({ path, optional }: NormalizedRequest): Promise<Outcome> {
     const { store, repoId } = this;
     if (this.commit !== undefined) {
@@ -297,6 +340,11 @@ class DownloadRun {
         if (cached !== undefined) return cached;
       }
       throw error;
+    }
+    if (metadata.redirectHidden && (metadata.commit === undefined || metadata.etag === undefined)) {
+      // A browser followed the LFS redirect for us: the CDN's answer has no commit, LFS etag or size.
+      const blob = await this.blobFromModelInfo(path);
+      metadata = { commit: blob.commit, etag: blob.etag, size: blob.size, location: url };
     }
     const commit = requireSegment(metadata.commit, url, 'X-Repo-Commit');
     const etag = requireSegment(metadata.etag, url, 'ETag');

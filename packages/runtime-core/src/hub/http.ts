@@ -73,6 +73,12 @@ export interface HubFileMetadata {
   size: number | undefined;
   /** Where to GET the bytes: the redirect target of an LFS file, else the (possibly redirected) file URL. */
   location: string;
+  /**
+   * True when a browser hid a redirect (`opaqueredirect`) and the fields come from the response at its
+   * target: for an LFS file that is the CDN, which carries no commit, LFS etag or size. Callers then
+   * read them from the model info API instead.
+   */
+  redirectHidden?: boolean;
 }
 
 /**
@@ -130,9 +136,11 @@ export async function fetchHubFileMetadata(init: {
       signal: init.signal,
     };
     let response = await send(fetchImpl, url, request, init.context, init.signal);
+    let redirectHidden = false;
     if (response.type === 'opaqueredirect') {
       // Browsers hide a manual redirect's headers; follow it and read what the final response carries.
       response = await send(fetchImpl, url, { ...request, redirect: 'follow' }, init.context, init.signal);
+      redirectHidden = true;
     }
     await discardBody(response);
     if (isRedirect(response.status)) {
@@ -145,7 +153,8 @@ export async function fetchHubFileMetadata(init: {
       return readHubFileMetadata(response, url);
     }
     if (!response.ok) throw hubErrorForResponse(response, url, init.context);
-    return readHubFileMetadata(response, response.redirected && response.url ? response.url : url);
+    const metadata = readHubFileMetadata(response, response.redirected && response.url ? response.url : url);
+    return redirectHidden ? { ...metadata, redirectHidden } : metadata;
   }
   throw new HubHttpError(init.url, 0, `more than ${MAX_RELATIVE_REDIRECTS} redirects`);
 }

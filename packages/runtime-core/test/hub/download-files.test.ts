@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   downloadHubFiles,
+  HubIntegrityError,
   HubNetworkError,
   HubOfflineError,
   type HubProgressEvent,
@@ -52,6 +53,55 @@ function fakeHub(options: { cutModelAfterChunks?: number } = {}) {
 
 const FILES = ['config.json', 'onnx/model.onnx'];
 
+/**
+ * What a browser's fetch makes of the fake hub: a `redirect: 'manual'` request that gets a redirect sees
+ * only an opaque response (no status, no headers); with `redirect: 'follow'` the redirect is followed and
+ * the answer is the target's (here the CDN's, without X-Repo-Commit or X-Linked-* headers). The model info
+ * API answers `?blobs=true` as the hub does.
+ */
+function asBrowserWouldSee(hub: ReturnType<typeof fakeHub>) {
+  const apiCalls: string[] = [];
+  const fetch: typeof hub.fetch = async (url, init = {}) => {
+    const { pathname, search } = new URL(url);
+    if (pathname === '/api/models/a/b/revision/main' || pathname === `/api/models/a/b/revision/${COMMIT}`) {
+      apiCalls.push(`${pathname}${search}`);
+      return Response.json({
+        sha: COMMIT,
+        siblings: [
+          { rfilename: 'config.json', blobId: 'cfg1', size: CONFIG.byteLength },
+          {
+            rfilename: 'onnx/model.onnx',
+            blobId: 'abc123',
+            size: 134,
+            lfs: { sha256: MODEL_SHA, size: MODEL.byteLength, pointerSize: 134 },
+          },
+        ],
+      });
+    }
+    let response = await hub.fetch(url, init);
+    if (response.status >= 300 && response.status < 400) {
+      if (init.redirect === 'manual') {
+        const opaque = {
+          type: 'opaqueredirect',
+          status: 0,
+          ok: false,
+          redirected: false,
+          url: '',
+          headers: new Headers(),
+          body: null,
+        };
+        return opaque as unknown as Response;
+      }
+      const target = new URL(response.headers.get('location')!, url).href;
+      response = await hub.fetch(target, init);
+      Object.defineProperty(response, 'url', { value: target });
+      Object.defineProperty(response, 'redirected', { value: true });
+    }
+    return response;
+  };
+  return { fetch, apiCalls };
+}
+
 describe('downloadHubFiles over a store other than the disk', () => {
   it('fills the store, then serves the revision from it without calling fetch', async () => {
     const store = new MemoryHubStore();
@@ -73,6 +123,50 @@ describe('downloadHubFiles over a store other than the disk', () => {
     const second = await downloadHubFiles(store, 'a/b', FILES, { endpoint: ENDPOINT, fetch: hub.fetch });
     expect(hub.calls).toEqual([]);
     expect(second.files.every((file) => file.fromCache)).toBe(true);
+  });
+
+  it('in a browser (LFS redirect hidden), reads commit, sha256 and size from the model info API', async () => {
+    const store = new MemoryHubStore();
+    const browser = asBrowserWouldSee(fakeHub());
+    const result = await downloadHubFiles(store, 'a/b', FILES, { endpoint: ENDPOINT, fetch: browser.fetch });
+    expect(result.commit).toBe(COMMIT);
+    expect(result.files).toEqual([
+      { path: 'config.json', size: CONFIG.byteLength, fromCache: false },
+      { path: 'onnx/model.onnx', size: MODEL.byteLength, fromCache: false },
+    ]);
+    // Stored under its sha256 like any LFS blob (so the integrity check ran), asking the API once, at the
+    // commit that config.json's answer pinned.
+    expect(store.blobs.get(`a/b:${MODEL_SHA}`)).toEqual(MODEL);
+    expect(browser.apiCalls).toEqual([`/api/models/a/b/revision/${COMMIT}?blobs=true`]);
+  });
+
+  it('in a browser, the sha256 from the model info is checked against the bytes', async () => {
+    const hub = fakeHub();
+    const browser = asBrowserWouldSee(hub);
+    const wrongSha = 'f'.repeat(64);
+    const fetch: typeof hub.fetch = async (url, init) => {
+      const response = await browser.fetch(url, init);
+      if (!new URL(url).pathname.startsWith('/api/')) return response;
+      const info = (await response.json()) as { siblings: { lfs?: { sha256: string } }[] };
+      info.siblings[1]!.lfs!.sha256 = wrongSha;
+      return Response.json(info);
+    };
+    const store = new MemoryHubStore();
+    await expect(downloadHubFiles(store, 'a/b', FILES, { endpoint: ENDPOINT, fetch })).rejects.toThrow(
+      HubIntegrityError,
+    );
+    expect(store.blobs.has(`a/b:${wrongSha}`)).toBe(false);
+  });
+
+  it('in a browser, a model info that does not list the file is a clear error', async () => {
+    const hub = fakeHub();
+    const fetch: typeof hub.fetch = async (url, init) => {
+      if (new URL(url).pathname.startsWith('/api/')) return Response.json({ sha: COMMIT, siblings: [] });
+      return asBrowserWouldSee(hub).fetch(url, init);
+    };
+    await expect(
+      downloadHubFiles(new MemoryHubStore(), 'a/b', FILES, { endpoint: ENDPOINT, fetch }),
+    ).rejects.toThrow(/the model info does not describe onnx\/model.onnx/);
   });
 
   it('resumes from the partial the store kept after a cut', async () => {
