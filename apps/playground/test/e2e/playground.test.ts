@@ -363,6 +363,24 @@ describe.skipIf(!existsSync(CHROMIUM))(
         expect(columns[index]!.text, DEFAULT_COMPARE_SET[index]!.name).toBe(expected.sequences[0]!.text);
       }
       expect(new Set(columns.map((column) => column.text)).size).toBeGreaterThan(3);
+
+      // Columns can be removed, added from the current settings, and reset; the set goes in the URL.
+      await page.click('#compare-columns .column:nth-child(2) button');
+      expect(await page.$$eval('#compare-columns h4', (h) => h.map((e) => e.textContent))).not.toContain(
+        'T=0.5',
+      );
+      await setField(page, 'strategy', 'sample');
+      await setField(page, 'topK', '5');
+      await page.fill('#column-name', 'top-k 5');
+      await page.click('#add-column');
+      const names = await page.$$eval('#compare-columns h4', (h) => h.map((e) => e.textContent));
+      expect(names).toHaveLength(7);
+      expect(names.at(-1)).toBe('top-k 5');
+      const compare = JSON.parse(new URL(page.url()).searchParams.get('compare')!);
+      expect(compare.at(-1)).toEqual({ name: 'top-k 5', config: { doSample: true, topK: 5 } });
+      await page.click('#reset-columns');
+      expect(await page.$$('#compare-columns .column')).toHaveLength(7);
+      expect(new URL(page.url()).searchParams.has('compare')).toBe(false);
       await setMode(page, 'generate');
     });
 
@@ -415,10 +433,63 @@ describe.skipIf(!existsSync(CHROMIUM))(
       }
     });
 
+    it('the model picker loads a folder URL with a progress bar, a picked folder, and shows a bad hub id`s error', async () => {
+      // Record the progress bar's values while the served demo model loads by URL.
+      await page.evaluate(() => {
+        const values: number[] = [];
+        (window as unknown as { __progress: number[] }).__progress = values;
+        const bar = document.querySelector<HTMLProgressElement>('#model-progress')!;
+        new MutationObserver(() => bar.hasAttribute('value') && values.push(bar.value / bar.max)).observe(
+          bar,
+          {
+            attributes: true,
+          },
+        );
+      });
+      const url = `${server.url}/models/demo/`;
+      await page.fill('#model-url', url);
+      await page.click('#load-url');
+      await waitForModel(page);
+      expect(await page.textContent('#model-status')).toBe(
+        `Ready: ${url} (onnx/model.onnx, 4 layers, 256 positions).`,
+      );
+      const progress = await page.evaluate(() => (window as unknown as { __progress: number[] }).__progress);
+      expect(progress.length).toBeGreaterThan(1);
+      expect(progress.at(-1)).toBe(1);
+      expect(new URL(page.url()).searchParams.get('model')).toBe(url);
+      await resetSettings(page);
+      await setField(page, 'maxNewTokens', '8');
+      await page.click('#generate');
+      await waitForIdle(page);
+      expect(await generatedText(page)).toBe(
+        (await reference.generate(PROMPT, { maxNewTokens: 8 })).sequences[0]!.text,
+      );
+
+      await page.setInputFiles('#model-folder', demoModelPath());
+      await waitForModel(page);
+      expect(await page.textContent('#model-status')).toMatch(/^Ready: picked files \(\d+\)/);
+      await page.click('#generate');
+      await waitForIdle(page);
+      expect(await generatedText(page)).toBe(
+        (await reference.generate(PROMPT, { maxNewTokens: 8 })).sequences[0]!.text,
+      );
+
+      await page.fill('#hub-id', 'not a hub id');
+      await page.click('#load-hub');
+      await page.waitForFunction(() =>
+        document.querySelector('#model-status')?.textContent?.startsWith('Could not load'),
+      );
+      expect(await page.textContent('#model-status')).toMatch(/^Could not load not a hub id: /);
+      // The model loaded before stays in use.
+      expect(await page.evaluate(() => document.body.dataset['model'])).toBe('ready');
+      expect(await page.isEnabled('#generate')).toBe(true);
+    });
+
     it('fits a 360 px wide screen without horizontal scrolling', async () => {
       const narrow = await openPage(browser, `${server.url}/`, { width: 360, height: 740 });
       try {
-        await waitForModel(narrow.page);
+        // The layout does not wait for the model (its status line wraps like any other text).
+        await narrow.page.waitForSelector('#group-plugin-mirostatV2');
         for (const mode of ['generate', 'step', 'compare'] as const) {
           await setMode(narrow.page, mode);
           const widths = await narrow.page.evaluate(() => [
