@@ -52,13 +52,17 @@ let running: AbortController | undefined;
 /** Step-through: how many tokens are shown, with which seed, and whether the sequence ended. */
 const stepState = { count: 0, seed: undefined as number | undefined, ended: false };
 
+// On a narrow screen the options start folded, so that the output is not far below the prompt.
+const options = byId<HTMLDetailsElement>('options');
+if (window.matchMedia('(max-width: 56rem)').matches) options.open = false;
+
 // Start: the link's settings, its errors, the model.
 promptInput.value = state.prompt;
 controls.setValues(state.values);
 for (const input of modeInputs) input.checked = input.value === state.mode;
 byId('url-errors').replaceChildren(...parsed.errors.map((message) => el('p', { text: message })));
 renderColumns();
-validate();
+if (validate().fieldErrors.size > 0) options.open = true;
 updateButtons();
 chart.clear('Generate to see the distribution of each next token.');
 void loadChoice(choiceFor(state.model));
@@ -121,7 +125,10 @@ function validate(): GenerationRequest {
 function validRequest(): GenerationRequest | undefined {
   const request = validate();
   const firstBad = [...request.fieldErrors.keys()][0];
-  if (firstBad !== undefined) controls.control(firstBad)?.focus();
+  if (firstBad !== undefined) {
+    options.open = true;
+    controls.control(firstBad)?.focus();
+  }
   return firstBad === undefined && request.error === undefined ? request : undefined;
 }
 

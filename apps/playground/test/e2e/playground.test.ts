@@ -489,14 +489,23 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const narrow = await openPage(browser, `${server.url}/`, { width: 360, height: 740 });
       try {
         // The layout does not wait for the model (its status line wraps like any other text).
-        await narrow.page.waitForSelector('#group-plugin-mirostatV2');
-        for (const mode of ['generate', 'step', 'compare'] as const) {
-          await setMode(narrow.page, mode);
-          const widths = await narrow.page.evaluate(() => [
-            document.documentElement.scrollWidth,
-            document.documentElement.clientWidth,
-          ]);
-          expect(widths[0], mode).toBeLessThanOrEqual(widths[1]!);
+        await narrow.page.waitForSelector('#group-plugin-mirostatV2', { state: 'attached' });
+        // The options start folded so the output is near the prompt; unfolded they fit too.
+        expect(
+          await narrow.page.evaluate(() => (document.getElementById('options') as HTMLDetailsElement).open),
+        ).toBe(false);
+        for (const unfolded of [false, true]) {
+          if (unfolded) await narrow.page.click('#options > summary');
+          for (const mode of ['generate', 'step', 'compare'] as const) {
+            await setMode(narrow.page, mode);
+            const widths = await narrow.page.evaluate(() => [
+              document.documentElement.scrollWidth,
+              document.documentElement.clientWidth,
+            ]);
+            expect(widths[0], `${mode}, options ${unfolded ? 'unfolded' : 'folded'}`).toBeLessThanOrEqual(
+              widths[1]!,
+            );
+          }
         }
         await setMode(narrow.page, 'generate');
         await narrow.page.screenshot({
