@@ -1,5 +1,12 @@
 import { expect, it } from 'vitest';
-import { type DecoderModel, generate, streamGeneration, toPaddedSequences } from '../../src/index.js';
+import {
+  createDecodingStep,
+  createRandom,
+  type DecoderModel,
+  generate,
+  streamGeneration,
+  toPaddedSequences,
+} from '../../src/index.js';
 
 // The README's Generation example, run as written (with the values it shows checked).
 it('README generation example', async () => {
@@ -90,4 +97,23 @@ it('README generation example', async () => {
     finishReason: 'stop',
   });
   expect((await stream.result).sequences[0]).toMatchObject({ newTokens: [1, 2, 3], finishReason: 'aborted' });
+});
+
+// The README's "Your own decode loop" example, run as written.
+it('README decoding step example', () => {
+  const step = createDecodingStep({ doSample: true, temperature: 0.7, topK: 50 });
+  const tokens = new Int32Array(64);
+  const ctx = { tokens, length: 0, promptLength: 0, row: 0, eosTokenIds: [], random: createRandom(1) };
+  const logits = new Float32Array(50_257).map((_, id) => -Math.abs(id - 500) / 50);
+  const before = logits.slice();
+  const seen = new Set<number>();
+  for (let i = 0; i < 60; i++) {
+    const token = step.select(logits, ctx);
+    tokens[ctx.length++] = token;
+    step.accept(token, ctx);
+    seen.add(token);
+  }
+  for (const token of seen) expect(Math.abs(token - 500)).toBeLessThanOrEqual(25);
+  expect(seen.size).toBeGreaterThan(20);
+  expect(logits).toEqual(before);
 });
