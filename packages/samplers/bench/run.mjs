@@ -81,12 +81,16 @@ config('greedy (argmax)', nucleusStep({}), () => {
   sink += baseline.greedy(load());
 });
 
-config('temperature 0.7 + topK 50 + sample', nucleusStep({ doSample: true, temperature: 0.7, topK: 50 }), () => {
-  const row = load();
-  baseline.temperature(row, 0.7);
-  baseline.topK(row, 50);
-  sink += baseline.sample(row, random);
-});
+config(
+  'temperature 0.7 + topK 50 + sample',
+  nucleusStep({ doSample: true, temperature: 0.7, topK: 50 }),
+  () => {
+    const row = load();
+    baseline.temperature(row, 0.7);
+    baseline.topK(row, 50);
+    sink += baseline.sample(row, random);
+  },
+);
 
 config('sample over the full vocabulary (topK 0)', nucleusStep({ doSample: true, topK: 0 }), () => {
   sink += baseline.sample(load(), random);
