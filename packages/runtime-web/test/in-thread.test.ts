@@ -1,3 +1,4 @@
+import { StaticServer } from '@nucleus/browser-testing';
 import type { LoadedModel } from '@nucleus/runtime-core';
 import { loadModel as loadNodeModel } from '@nucleus/runtime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import {
   ModelNotFoundError,
 } from '../src/index.js';
 import { readModelFolder, SHARED_CONFIGS, tinyModelDir } from './support/models.js';
-import { StaticServer } from './support/static-server.js';
 
 const PROMPTS = ['Hello, my dog is', 'Once upon a time'];
 

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, hasChromium, StaticServer } from '@nucleus/browser-testing';
 import { demoModelPath } from '@nucleus/demo-model';
 import { xtc } from '@nucleus/llama-samplers';
 import type { LoadedModel } from '@nucleus/runtime-node';
@@ -11,8 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_COMPARE_SET } from '../../src/url-state.js';
 import {
   appDir,
-  CHROMIUM,
-  CHROMIUM_FLAGS,
   distDir,
   ensureBuilt,
   openPage,
@@ -20,7 +18,6 @@ import {
   waitForIdle,
   waitForModel,
 } from '../support/app.js';
-import { StaticServer } from '../support/static-server.js';
 
 const PROMPT = 'And the LORD said';
 
@@ -71,7 +68,7 @@ async function generatedText(page: Page): Promise<string> {
   return (await page.textContent('#output .generated')) ?? '';
 }
 
-describe.skipIf(!existsSync(CHROMIUM))(
+describe.skipIf(!hasChromium())(
   'the playground in headless Chromium (skipped: /usr/bin/chromium not installed)',
   { timeout: 240_000 },
   () => {
@@ -85,7 +82,11 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await ensureBuilt();
       server = await StaticServer.start({ '/': distDir });
       reference = await loadNodeModel(demoModelPath());
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: [...CHROMIUM_FLAGS],
+      });
       ({ page, problems } = await openPage(browser, `${server.url}/`));
       await waitForModel(page);
     });

@@ -11,18 +11,6 @@ export const appDir = fileURLToPath(new URL('../../', import.meta.url));
 /** The production build the e2e tests serve. */
 export const distDir = path.join(appDir, 'dist');
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 async function newestChange(dir: string): Promise<number> {
   let newest = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Route } from '../support/static-server.js';
+import type { Route } from '@nucleus/browser-testing';
 
 /** Headers a browser page may read on a cross-origin hub response (the real hub exposes these too). */
 const EXPOSED =

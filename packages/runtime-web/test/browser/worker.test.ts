@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, hasChromium, StaticServer } from '@nucleus/browser-testing';
 import type { LoadedModel } from '@nucleus/runtime-core';
 import { loadModel as loadNodeModel } from '@nucleus/runtime-node';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -11,20 +11,8 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as RuntimeWeb from '../../src/index.js';
 import { readModelFolder, SHARED_CONFIGS, tinyModelDir } from '../support/models.js';
-import { StaticServer } from '../support/static-server.js';
 import { fakeHubRoute } from './fake-hub.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ortDist = path.dirname(
   createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'),
@@ -36,7 +24,7 @@ const PROMPT = 'Once upon a time';
 type Nucleus = typeof RuntimeWeb;
 declare const nucleus: Nucleus;
 
-describe.skipIf(!existsSync(CHROMIUM))(
+describe.skipIf(!hasChromium())(
   'in headless Chromium, the worker-based loadModel (skipped: /usr/bin/chromium not installed)',
   // A headless browser compiling ORT's wasm on a shared CPU is slow: each test loads a model in a new worker.
   { timeout: 300_000 },
@@ -70,9 +58,9 @@ describe.skipIf(!existsSync(CHROMIUM))(
       hub = await StaticServer.start({}, [fakeHubRoute(REPO_ID, COMMIT, await readModelFolder(modelDir))]);
       reference = await loadNodeModel(modelDir);
       context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
-        executablePath: CHROMIUM,
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: CHROMIUM_FLAGS,
+        args: [...CHROMIUM_FLAGS],
       });
       page = await context.newPage();
       await page.goto(`${site.url}/index.html`);
