@@ -1,5 +1,5 @@
 import type { SamplerRequest } from '@nucleus/runtime-web';
-import type { GenerationConfigInput } from '@nucleus/samplers';
+import { type GenerationConfigInput, SEED_NOTEBOOK_CONFIGS } from '@nucleus/samplers';
 import type { Field } from './settings.js';
 
 /** What the page does with the prompt. */
@@ -14,19 +14,8 @@ export interface CompareColumn {
   readonly samplers?: readonly SamplerRequest[];
 }
 
-/**
- * The seed notebook's compare set (as the CLI's `DEFAULT_COMPARE_SET`): greedy; T = 0.5, 1.0, 1.5 with
- * top-k off; top-k 50; top-p 0.9 with top-k off; 4 beams.
- */
-export const DEFAULT_COMPARE_SET: readonly CompareColumn[] = [
-  { name: 'greedy', config: {} },
-  { name: 'T=0.5', config: { doSample: true, temperature: 0.5, topK: 0 } },
-  { name: 'T=1.0', config: { doSample: true, temperature: 1.0, topK: 0 } },
-  { name: 'T=1.5', config: { doSample: true, temperature: 1.5, topK: 0 } },
-  { name: 'top-k 50', config: { doSample: true, topK: 50 } },
-  { name: 'top-p 0.9', config: { doSample: true, topP: 0.9, topK: 0 } },
-  { name: '4 beams', config: { numBeams: 4 } },
-];
+/** The seed notebook's compare set (`SEED_NOTEBOOK_CONFIGS`, as the CLI's `nucleus compare`). */
+export const DEFAULT_COMPARE_SET: readonly CompareColumn[] = SEED_NOTEBOOK_CONFIGS;
 
 /** The demo model's suggested prompt. */
 export const DEFAULT_PROMPT = 'And the LORD said';

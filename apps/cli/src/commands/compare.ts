@@ -1,5 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { type GenerationConfigInput, resolveGenerationConfig } from '@nucleus/samplers';
+import {
+  type GenerationConfigInput,
+  type NamedGenerationConfig,
+  resolveGenerationConfig,
+  SEED_NOTEBOOK_CONFIGS,
+} from '@nucleus/samplers';
 import Table from 'cli-table3';
 import { Command } from 'commander';
 import { configFromFlags } from '../config-flags.js';
@@ -19,21 +24,10 @@ interface CompareFlags extends ModelFlags, GlobalFlags {
 }
 
 /** A named config of a comparison. */
-export interface NamedConfig {
-  readonly name: string;
-  readonly config: GenerationConfigInput;
-}
+export type NamedConfig = NamedGenerationConfig;
 
 /** The seed notebook's set: greedy; T = 0.5, 1.0, 1.5 with top-k off; top-k 50; top-p 0.9; 4 beams. */
-export const DEFAULT_COMPARE_SET: readonly NamedConfig[] = [
-  { name: 'greedy', config: {} },
-  { name: 'T=0.5', config: { doSample: true, temperature: 0.5, topK: 0 } },
-  { name: 'T=1.0', config: { doSample: true, temperature: 1.0, topK: 0 } },
-  { name: 'T=1.5', config: { doSample: true, temperature: 1.5, topK: 0 } },
-  { name: 'top-k 50', config: { doSample: true, topK: 50 } },
-  { name: 'top-p 0.9', config: { doSample: true, topP: 0.9, topK: 0 } },
-  { name: '4 beams', config: { numBeams: 4 } },
-];
+export const DEFAULT_COMPARE_SET: readonly NamedConfig[] = SEED_NOTEBOOK_CONFIGS;
 
 /** Splits `--do-sample --stop "a b"` into arguments (double or single quotes group words). */
 export function splitArguments(text: string): string[] {

@@ -5,6 +5,7 @@ import {
   HF_DEFAULTS,
   InvalidOptionError,
   resolveGenerationConfig,
+  SEED_NOTEBOOK_CONFIGS,
 } from '../../src/index.js';
 
 describe('HF defaults', () => {
@@ -279,5 +280,29 @@ describe('contradictions', () => {
     expect(() => resolveGenerationConfig({ minLength: 30 })).toThrow(
       'minLength (30) is larger than maxLength (20)',
     );
+  });
+});
+
+describe('SEED_NOTEBOOK_CONFIGS', () => {
+  it('are seven valid configs: greedy, three temperatures without top-k, top-k 50, top-p 0.9, 4 beams', () => {
+    const resolved = SEED_NOTEBOOK_CONFIGS.map(({ config }) => resolveGenerationConfig(config));
+    expect(SEED_NOTEBOOK_CONFIGS.map(({ name }) => name)).toEqual([
+      'greedy',
+      'T=0.5',
+      'T=1.0',
+      'T=1.5',
+      'top-k 50',
+      'top-p 0.9',
+      '4 beams',
+    ]);
+    expect(resolved.map((c) => [c.doSample, c.temperature, c.topK, c.topP, c.numBeams])).toEqual([
+      [false, 1, 50, 1, 1],
+      [true, 0.5, 0, 1, 1],
+      [true, 1, 0, 1, 1],
+      [true, 1.5, 0, 1, 1],
+      [true, 1, 50, 1, 1],
+      [true, 1, 0, 0.9, 1],
+      [false, 1, 50, 1, 4],
+    ]);
   });
 });
