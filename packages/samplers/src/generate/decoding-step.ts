@@ -54,11 +54,7 @@ export class DecodingStep {
   readonly processors: readonly LogitsProcessor[];
   readonly selector: TokenSelector;
   private readonly plan: CompactionPlan | undefined;
-  private scratch = new Float32Array(0);
-  private readonly candidates = new TopCandidates();
-  private compactValues = new Float32Array(0);
-  private compactIds = new Int32Array(0);
-  private readonly survivors = new Survivors();
+  private buffers = new StepBuffers();
 
   constructor(processors: readonly LogitsProcessor[], selector: TokenSelector) {
     this.processors = processors;
@@ -103,10 +99,13 @@ export class DecodingStep {
 
   /** An independent step for another row (stateful processors and selectors are cloned). */
   clone(): DecodingStep {
-    return new DecodingStep(
+    const copy = new DecodingStep(
       this.processors.map((processor) => processor.clone?.() ?? processor),
       this.selector.clone?.() ?? this.selector,
     );
+    // Steps run one at a time (select is synchronous), so clones share the scratch buffers.
+    copy.buffers = this.buffers;
+    return copy;
   }
 
   /** Clears the state of stateful processors and the selector (a new sequence starts). */
@@ -121,7 +120,7 @@ export class DecodingStep {
       // Truncators work in place when they cannot list survivors, so they always get a copy.
       const row = this.copyOf(logits);
       for (const processor of plan.head) processor.process(row, ctx);
-      const survivors = this.survivors;
+      const survivors = this.buffers.survivors;
       if (plan.truncate(row, survivors))
         return this.selectAmong(survivors.ids, survivors.values, survivors.count, plan, ctx);
       for (const processor of plan.tail) processor.process(row, ctx);
@@ -134,7 +133,7 @@ export class DecodingStep {
     }
     const { keep, divisor } = plan.topK!;
     if (keep >= row.length) return -1;
-    const candidates = this.candidates;
+    const { candidates } = this.buffers;
     const kth = candidates.scan(row, keep);
     if (!(kth > Number.NEGATIVE_INFINITY && kth < Number.POSITIVE_INFINITY)) return -1;
     if (
@@ -144,12 +143,13 @@ export class DecodingStep {
       return -1;
     }
     const { indices, values, count } = candidates;
-    if (this.compactValues.length < count) {
-      this.compactValues = new Float32Array(count);
-      this.compactIds = new Int32Array(count);
+    const buffers = this.buffers;
+    if (buffers.compactValues.length < count) {
+      buffers.compactValues = new Float32Array(count);
+      buffers.compactIds = new Int32Array(count);
     }
-    const compact = this.compactValues;
-    const ids = this.compactIds;
+    const compact = buffers.compactValues;
+    const ids = buffers.compactIds;
     let size = 0;
     for (let j = 0; j < count; j++) {
       const x = values[j]!;
@@ -174,10 +174,20 @@ export class DecodingStep {
   }
 
   private copyOf(logits: Float32Array): Float32Array {
-    if (this.scratch.length !== logits.length) this.scratch = new Float32Array(logits.length);
-    this.scratch.set(logits);
-    return this.scratch;
+    const buffers = this.buffers;
+    if (buffers.row.length !== logits.length) buffers.row = new Float32Array(logits.length);
+    buffers.row.set(logits);
+    return buffers.row;
   }
+}
+
+/** Scratch space of a step and its clones: a copy of the row, the top-k scan, the compacted survivors. */
+class StepBuffers {
+  row = new Float32Array(0);
+  readonly candidates = new TopCandidates();
+  compactValues = new Float32Array(0);
+  compactIds = new Int32Array(0);
+  readonly survivors = new Survivors();
 }
 
 function compactionPlan(
