@@ -11,6 +11,30 @@ import {
 
 const NEG = Number.NEGATIVE_INFINITY;
 
+/** Logits with exact ties (quarters), arbitrary floats and -Infinity. */
+const value = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: -40, max: 40 }).map((x) => x / 4) },
+  { weight: 3, arbitrary: fc.float({ min: -60, max: 60, noNaN: true, noDefaultInfinity: true }) },
+  { weight: 1, arbitrary: fc.constant(NEG) },
+);
+/** Running beam scores, including HF's -1e9 for the not-yet-started beams. */
+const offset = fc.oneof(
+  fc.constantFrom(0, -1e9, -123.456, -0.001),
+  fc.float({ min: -500, max: 0, noNaN: true, noDefaultInfinity: true }),
+);
+
+/** Puts, after every third finite non-zero entry, the float32 one step below it: ties after rounding are likely. */
+function withUlpNeighbours(row: Float32Array): Float32Array {
+  for (let j = 0; j + 1 < row.length; j += 3) {
+    if (Number.isFinite(row[j]!) && row[j] !== 0) {
+      const below = new Float32Array([row[j]!]);
+      new Int32Array(below.buffer)[0]! += row[j]! > 0 ? -1 : 1;
+      row[j + 1] = below[0]!;
+    }
+  }
+  return row;
+}
+
 describe('topCandidates', () => {
   it('equals a full sort (score desc, flat index asc) on random rows with ties and -Infinity', () => {
     const random = createRandom(8);
@@ -38,32 +62,13 @@ describe('topCandidates', () => {
 
 describe('topCandidates (screened scan)', () => {
   it('property: equals a full sort with large offsets and 1-ulp neighbours', () => {
-    const value = fc.oneof(
-      { weight: 3, arbitrary: fc.integer({ min: -40, max: 40 }).map((x) => x / 4) },
-      { weight: 3, arbitrary: fc.float({ min: -60, max: 60, noNaN: true, noDefaultInfinity: true }) },
-      { weight: 1, arbitrary: fc.constant(NEG) },
-    );
-    const offset = fc.oneof(
-      fc.constantFrom(0, -1e9, -123.456, -0.001),
-      fc.float({ min: -500, max: 0, noNaN: true, noDefaultInfinity: true }),
-    );
     fc.assert(
       fc.property(
         fc.array(fc.array(value, { minLength: 9, maxLength: 9 }), { minLength: 1, maxLength: 4 }),
         fc.array(offset, { minLength: 4, maxLength: 4 }),
         fc.integer({ min: 1, max: 8 }),
         (values, offsets, k) => {
-          const rows = values.map((row) => {
-            const copy = Float32Array.from(row);
-            for (let j = 0; j + 1 < copy.length; j += 3) {
-              if (Number.isFinite(copy[j]!) && copy[j] !== 0) {
-                const below = new Float32Array([copy[j]!]);
-                new Int32Array(below.buffer)[0]! += copy[j]! > 0 ? -1 : 1;
-                copy[j + 1] = below[0]!;
-              }
-            }
-            return copy;
-          });
+          const rows = values.map((row) => withUlpNeighbours(Float32Array.from(row)));
           const scores = new Float32Array(k);
           const indices = new Int32Array(k);
           const count = topCandidates(rows, offsets, k, scores, indices);
@@ -114,15 +119,6 @@ describe('topLogSoftmaxCandidates', () => {
   });
 
   it('property: same candidates as log-softmax + topCandidates with ties, 1-ulp neighbours and large offsets', () => {
-    const value = fc.oneof(
-      { weight: 3, arbitrary: fc.integer({ min: -40, max: 40 }).map((x) => x / 4) },
-      { weight: 3, arbitrary: fc.float({ min: -60, max: 60, noNaN: true, noDefaultInfinity: true }) },
-      { weight: 1, arbitrary: fc.constant(NEG) },
-    );
-    const offset = fc.oneof(
-      fc.constantFrom(0, -1e9, -123.456, -0.001),
-      fc.float({ min: -500, max: 0, noNaN: true, noDefaultInfinity: true }),
-    );
     fc.assert(
       fc.property(
         fc.array(fc.array(value, { minLength: 1, maxLength: 120 }), { minLength: 1, maxLength: 4 }),
@@ -133,15 +129,7 @@ describe('topLogSoftmaxCandidates', () => {
           const rows = values.map((row) => {
             const padded = new Float32Array(vocab).fill(NEG);
             padded.set(row);
-            // A neighbour one float32 step below each third value: ties after rounding are likely.
-            for (let j = 0; j + 1 < row.length; j += 3) {
-              if (Number.isFinite(padded[j]!) && padded[j] !== 0) {
-                const below = new Float32Array([padded[j]!]);
-                new Int32Array(below.buffer)[0]! += padded[j]! > 0 ? -1 : 1;
-                padded[j + 1] = below[0]!;
-              }
-            }
-            return padded;
+            return withUlpNeighbours(padded);
           });
           const terms = rows.map(logSoftmaxTerms);
           const usable = terms.map((t) => Number.isFinite(t.max));
