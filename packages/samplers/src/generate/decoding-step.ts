@@ -67,14 +67,9 @@ export class DecodingStep {
    * returns the chosen token.
    */
   select(logits: Float32Array, ctx: SelectContext): number {
-    if (this.plan) {
-      const token = this.selectCompacted(logits, ctx, this.plan);
-      if (token >= 0) return token;
-    }
+    if (this.plan) return this.selectCompacted(logits, ctx, this.plan);
     if (this.processors.length === 0 && isValueOnly(this.selector)) return this.selector.select(logits, ctx);
-    const scores = this.copyOf(logits);
-    for (const processor of this.processors) processor.process(scores, ctx);
-    return this.selector.select(scores, ctx);
+    return this.finishOnFullRow(this.copyOf(logits), 0, ctx);
   }
 
   /**
@@ -114,8 +109,12 @@ export class DecodingStep {
     this.selector.reset?.();
   }
 
-  /** The compacted path; returns -1 when this row needs the full-row path instead. */
+  /**
+   * The compacted path. Where a row cannot be compacted, it goes on with the full row from the first
+   * processor not yet run, so no processor runs twice in a step.
+   */
   private selectCompacted(logits: Float32Array, ctx: SelectContext, plan: CompactionPlan): number {
+    const headCount = plan.head.length;
     if (plan.truncate) {
       // Truncators work in place when they cannot list survivors, so they always get a copy.
       const row = this.copyOf(logits);
@@ -123,24 +122,24 @@ export class DecodingStep {
       const survivors = this.buffers.survivors;
       if (plan.truncate(row, survivors))
         return this.selectAmong(survivors.ids, survivors.values, survivors.count, plan, ctx);
-      for (const processor of plan.tail) processor.process(row, ctx);
-      return this.selector.select(row, ctx);
+      return this.finishOnFullRow(row, headCount + 1, ctx);
     }
     let row = logits;
-    if (plan.head.length > 0) {
+    if (headCount > 0) {
       row = this.copyOf(logits);
       for (const processor of plan.head) processor.process(row, ctx);
     }
     const { keep, divisor } = plan.topK!;
-    if (keep >= row.length) return -1;
+    const fullRow = () => this.finishOnFullRow(row === logits ? this.copyOf(logits) : row, headCount, ctx);
+    if (keep >= row.length) return fullRow();
     const { candidates } = this.buffers;
     const kth = candidates.scan(row, keep);
-    if (!(kth > Number.NEGATIVE_INFINITY && kth < Number.POSITIVE_INFINITY)) return -1;
+    if (!(kth > Number.NEGATIVE_INFINITY && kth < Number.POSITIVE_INFINITY)) return fullRow();
     if (
       divisor !== undefined &&
       Math.fround(nextFloat32Below(kth) / divisor) === Math.fround(kth / divisor)
     ) {
-      return -1;
+      return fullRow();
     }
     const { indices, values, count } = candidates;
     const buffers = this.buffers;
@@ -171,6 +170,12 @@ export class DecodingStep {
     const row = values.subarray(0, count);
     for (const processor of plan.tail) processor.process(row, ctx);
     return ids[this.selector.select(row, ctx)]!;
+  }
+
+  /** Runs the processors from index `from` on `scores` (a copy of the row), then the selector. */
+  private finishOnFullRow(scores: Float32Array, from: number, ctx: SelectContext): number {
+    for (let i = from; i < this.processors.length; i++) this.processors[i]!.process(scores, ctx);
+    return this.selector.select(scores, ctx);
   }
 
   private copyOf(logits: Float32Array): Float32Array {

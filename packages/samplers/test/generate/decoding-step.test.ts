@@ -182,6 +182,27 @@ describe('DecodingStep', () => {
     expect(spy).not.toHaveBeenCalled();
   });
 
+  it('runs every processor once a step, also when a row falls back to the full row', () => {
+    const below = new Float32Array([1]);
+    new Int32Array(below.buffer)[0]! -= 1;
+    const row = new Float32Array(1000).fill(-5);
+    row[10] = 1;
+    row[20] = below[0]!;
+    const history: LogitsProcessor = { name: 'history', process: vi.fn() };
+    const temperatureTied = temperature(100);
+    const k = topK(1);
+    const spies = [vi.spyOn(temperatureTied, 'process'), vi.spyOn(k, 'process')];
+    const step = new DecodingStep([history, temperatureTied, k], sample());
+    for (let i = 0; i < 5; i++) step.select(row, selectContext(i));
+    expect(history.process).toHaveBeenCalledTimes(5);
+    for (const spy of spies) expect(spy).toHaveBeenCalledTimes(5);
+    // Where the row compacts, the head still runs once and the cut never on the full row.
+    const compacting = new DecodingStep([history, temperature(3), k], sample());
+    for (let i = 0; i < 5; i++) compacting.select(row, selectContext(i));
+    expect(history.process).toHaveBeenCalledTimes(10);
+    expect(spies[1]).toHaveBeenCalledTimes(5);
+  });
+
   it('greedy and sampling without processors read the row directly', () => {
     const row = new Float32Array([0.5, 3, 3, -1]);
     expect(new DecodingStep([], greedy()).select(row, selectContext(1))).toBe(1);
