@@ -12,52 +12,12 @@ export function topCandidates(
   outScores: Float32Array,
   outIndices: Int32Array,
 ): number {
-  const heapScores = outScores;
-  const heapIndices = outIndices;
-  let size = 0;
-  let base = 0;
-  for (let b = 0; b < rows.length; b++) {
-    const row = rows[b]!;
-    const offset = offsets[b]!;
-    const vocab = row.length;
-    // Once the heap is full, a score below `floor` cannot beat its worst (one float32 rounding, covered
-    // by `slack`); four scores at a time are screened against it.
-    const slack = 2 ** -12 * (Math.abs(offset) + 1);
-    let floor = size === k ? scoreFloor(heapScores[0]!, offset, slack) : Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < vocab; j++) {
-      while (
-        j + 3 < vocab &&
-        row[j]! < floor &&
-        row[j + 1]! < floor &&
-        row[j + 2]! < floor &&
-        row[j + 3]! < floor
-      ) {
-        j += 4;
-      }
-      if (j >= vocab) break;
-      if (row[j]! < floor) continue;
-      let score = Math.fround(row[j]! + offset);
-      if (Number.isNaN(score)) score = Number.NEGATIVE_INFINITY;
-      if (size === k) {
-        // Scanning in increasing flat index, an equal score never beats the heap's worst.
-        if (!(score > heapScores[0]!)) continue;
-        heapScores[0] = score;
-        heapIndices[0] = base + j;
-        siftDown(heapScores, heapIndices, size, 0);
-        floor = scoreFloor(heapScores[0]!, offset, slack);
-      } else {
-        heapScores[size] = score;
-        heapIndices[size] = base + j;
-        siftUp(heapScores, heapIndices, size);
-        size++;
-        if (size === k) floor = scoreFloor(heapScores[0]!, offset, slack);
-      }
-    }
-    base += vocab;
-  }
-  sortBestFirst(heapScores, heapIndices, size);
-  return size;
+  // With max 0 and logSum 0 the fused score is fround(x + offset) bit for bit: one scan serves both.
+  if (noTerms.length < rows.length) noTerms = new Float64Array(rows.length);
+  return topLogSoftmaxCandidates(rows, noTerms, noTerms, offsets, k, outScores, outIndices);
 }
+
+let noTerms = new Float64Array(8);
 
 /**
  * {@link topCandidates} over raw logits, fusing `log_softmax` into the scan: candidate `b * vocab + j` scores
@@ -103,6 +63,7 @@ export function topLogSoftmaxCandidates(
       let score = Math.fround(Math.fround(Math.fround(x - max) - logSum) + offset);
       if (Number.isNaN(score)) score = Number.NEGATIVE_INFINITY;
       if (size === k) {
+        // Scanning in increasing flat index, an equal score never beats the heap's worst.
         if (!(score > outScores[0]!)) continue;
         outScores[0] = score;
         outIndices[0] = base + j;
@@ -120,12 +81,6 @@ export function topLogSoftmaxCandidates(
   }
   sortBestFirst(outScores, outIndices, size);
   return size;
-}
-
-/** The row score below which `fround(score + offset)` is certainly below `worst` (-Infinity: no skipping). */
-function scoreFloor(worst: number, offset: number, slack: number): number {
-  const floor = worst - offset - slack * (1 + Math.abs(worst));
-  return Number.isFinite(floor) ? floor : Number.NEGATIVE_INFINITY;
 }
 
 /** The logit below which a candidate's score is certainly below `worst` (-Infinity when nothing can be skipped). */
