@@ -12,8 +12,6 @@ export {
   type ExpSums,
   expSum,
   expSums,
-  logSoftmaxInPlace,
-  logSumExp,
   maxOf,
   scoreBin,
   scoreMassHistogram,

@@ -187,22 +187,3 @@ export function scoreMassHistogram(
   }
   return z;
 }
-
-/**
- * Replaces the row by its log-softmax in place, rounded like `torch.log_softmax` in float32:
- * `fround(fround(x - max) - fround(ln(sum(exp(x - max)))))`; `-Infinity` stays `-Infinity`. Three passes
- * (4-lane max, table-exp sum, write). Leaves rows without a finite max unchanged.
- */
-export function logSoftmaxInPlace(scores: Float32Array): void {
-  const max = maxOf(scores);
-  if (!(max > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY)) return;
-  const logSum = Math.fround(Math.log(expSum(scores, max)));
-  for (let i = 0; i < scores.length; i++) scores[i] = Math.fround(scores[i]! - max) - logSum;
-}
-
-/** `ln(sum(exp(x)))` of a row (`-Infinity` if no entry is finite). */
-export function logSumExp(scores: Float32Array): number {
-  const max = maxOf(scores);
-  if (max === Number.NEGATIVE_INFINITY || max === Number.POSITIVE_INFINITY) return max;
-  return max + Math.log(expSum(scores, max));
-}
